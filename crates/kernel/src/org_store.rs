@@ -1,0 +1,616 @@
+//! Org tables: agencies, divisions, users, roles, posts, leave records.
+//! Every change writes its audit entry in the same transaction.
+
+use sqlx::Row;
+use time::{Date, OffsetDateTime};
+
+use crate::Kernel;
+use crate::audit::{self, Actor, Event, Outcome};
+use crate::db::{query, query_scalar};
+use crate::org::{self, Acting, Leave, Post, Role};
+use crate::text::{optional, required};
+use crate::timefmt::{fmt_date, parse_date, rfc3339};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub doc_prefix: String,
+    pub address: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub doc_prefix: String,
+    pub address: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub agency_code: Option<String>,
+    pub division_code: Option<String>,
+    pub title: String,
+    pub password: String,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub division: Option<String>,
+    pub title: String,
+    pub locked: bool,
+    pub roles: Vec<Role>,
+}
+
+/// Usernames: 3–32 ASCII letters, digits, `.`, `_`, `-`.
+pub fn check_username(name: &str) -> Result<String> {
+    let n = name.trim();
+    let ok = (3..=32).contains(&n.len())
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !ok {
+        return Err(Error::invalid(
+            "invalid_username",
+            format!(
+                "用户名“{}”无效：应为 3–32 位英文字母、数字或 . _ -",
+                crate::text::clip(n, 40)
+            ),
+        ));
+    }
+    Ok(n.to_string())
+}
+
+pub async fn add_agency(k: &Kernel, actor: &Actor, now: OffsetDateTime, a: NewAgency) -> Result<i64> {
+    let code = required("机关代码", &a.code, 32)?;
+    let name = required("机关名称", &a.name, 100)?;
+    let short = required("机关简称", &a.short_name, 40)?;
+    let prefix = required("发文机关代字", &a.doc_prefix, 20)?;
+    let address = optional("地址", &a.address, 200)?.unwrap_or_default();
+    let phone = optional("电话", &a.phone, 40)?.unwrap_or_default();
+    let be = k.db.backend();
+    if agency_by_code(k, &code).await?.is_some() {
+        return Err(Error::Conflict(format!("机关代码“{code}”已存在")));
+    }
+    let mut tx = k.db.begin().await?;
+    let id: i64 = query_scalar(
+        be,
+        "INSERT INTO agencies (code, name, short_name, doc_prefix, address, phone, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(code.clone())
+    .bind(name.clone())
+    .bind(short)
+    .bind(prefix)
+    .bind(address)
+    .bind(phone)
+    .bind(rfc3339(now))
+    .fetch_one(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.agency.create",
+            object: &format!("agency:{code}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({ "name": name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn agency_from(r: &sqlx::any::AnyRow) -> Result<Agency> {
+    Ok(Agency {
+        id: r.try_get(0)?,
+        code: r.try_get(1)?,
+        name: r.try_get(2)?,
+        short_name: r.try_get(3)?,
+        doc_prefix: r.try_get(4)?,
+        address: r.try_get(5)?,
+        phone: r.try_get(6)?,
+    })
+}
+
+pub async fn agency_by_code(k: &Kernel, code: &str) -> Result<Option<Agency>> {
+    let row = query(
+        k.db.backend(),
+        "SELECT id, code, name, short_name, doc_prefix, address, phone FROM agencies WHERE code = ?",
+    )
+    .bind(code.to_string())
+    .fetch_optional(k.db.pool())
+    .await?;
+    row.as_ref().map(agency_from).transpose()
+}
+
+/// The first agency registered: the one a single-agency site serves.
+pub async fn main_agency(k: &Kernel) -> Result<Option<Agency>> {
+    let row = query(
+        k.db.backend(),
+        "SELECT id, code, name, short_name, doc_prefix, address, phone FROM agencies ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(k.db.pool())
+    .await?;
+    row.as_ref().map(agency_from).transpose()
+}
+
+pub async fn add_division(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    agency_code: &str,
+    code: &str,
+    name: &str,
+    kind: &str,
+    sort: i64,
+) -> Result<i64> {
+    let agency = agency_by_code(k, agency_code)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("机关代码“{agency_code}”不存在")))?;
+    let code = required("处室代码", code, 32)?;
+    let name = required("处室名称", name, 60)?;
+    let be = k.db.backend();
+    let mut tx = k.db.begin().await?;
+    let exists: i64 = query_scalar(be, "SELECT COUNT(*) FROM divisions WHERE agency_id = ? AND code = ?")
+        .bind(agency.id)
+        .bind(code.clone())
+        .fetch_one(tx.conn())
+        .await?;
+    if exists > 0 {
+        return Err(Error::Conflict(format!("处室代码“{code}”已存在")));
+    }
+    let id: i64 = query_scalar(
+        be,
+        "INSERT INTO divisions (agency_id, code, name, kind, sort) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(agency.id)
+    .bind(code.clone())
+    .bind(name.clone())
+    .bind(kind.to_string())
+    .bind(sort)
+    .fetch_one(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.division.create",
+            object: &format!("division:{}:{code}", agency.code),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({ "name": name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser) -> Result<i64> {
+    let username = check_username(&u.username)?;
+    let display = required("姓名", &u.display_name, 40)?;
+    let title = optional("职务", &u.title, 40)?.unwrap_or_default();
+    if u.roles.is_empty() {
+        return Err(Error::invalid("missing_role", "请至少指定一个角色"));
+    }
+    org::check_role_set(&u.roles).map_err(|m| Error::invalid("role_conflict", m))?;
+    crate::password::check_policy(&u.password)?;
+    let be = k.db.backend();
+    let agency = match &u.agency_code {
+        Some(code) => Some(
+            agency_by_code(k, code)
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("机关代码“{code}”不存在")))?,
+        ),
+        None => main_agency(k).await?,
+    };
+    let division_id: Option<i64> = match (&u.division_code, &agency) {
+        (Some(dc), Some(a)) => Some(
+            query_scalar(be, "SELECT id FROM divisions WHERE agency_id = ? AND code = ?")
+                .bind(a.id)
+                .bind(dc.clone())
+                .fetch_optional(k.db.pool())
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("处室代码“{dc}”不存在")))?,
+        ),
+        (Some(dc), None) => return Err(Error::NotFound(format!("处室代码“{dc}”不存在"))),
+        _ => None,
+    };
+    let hash = crate::password::hash(&u.password)?;
+    let mut tx = k.db.begin().await?;
+    let exists: i64 = query_scalar(be, "SELECT COUNT(*) FROM users WHERE username = ?")
+        .bind(username.clone())
+        .fetch_one(tx.conn())
+        .await?;
+    if exists > 0 {
+        return Err(Error::Conflict(format!("用户名“{username}”已存在")));
+    }
+    let id: i64 = query_scalar(
+        be,
+        "INSERT INTO users (username, display_name, agency_id, division_id, title, password_hash, locked, password_changed_at, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
+    )
+    .bind(username.clone())
+    .bind(display.clone())
+    .bind(agency.as_ref().map(|a| a.id))
+    .bind(division_id)
+    .bind(title)
+    .bind(hash)
+    .bind(rfc3339(now))
+    .bind(rfc3339(now))
+    .fetch_one(tx.conn())
+    .await?;
+    for r in &u.roles {
+        query(be, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+            .bind(id)
+            .bind(r.code())
+            .execute(tx.conn())
+            .await?;
+    }
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.user.create",
+            object: &format!("user:{username}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({
+                "display_name": display,
+                "roles": u.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn user_id(k: &Kernel, username: &str) -> Result<i64> {
+    query_scalar(k.db.backend(), "SELECT id FROM users WHERE username = ?")
+        .bind(username.to_string())
+        .fetch_optional(k.db.pool())
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("用户“{}”不存在", crate::text::clip(username, 40))))
+}
+
+pub async fn set_password(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    username: &str,
+    password: &str,
+) -> Result<()> {
+    crate::password::check_policy(password)?;
+    let id = user_id(k, username).await?;
+    let hash = crate::password::hash(password)?;
+    let mut tx = k.db.begin().await?;
+    query(
+        tx.backend(),
+        "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+    )
+    .bind(hash)
+    .bind(rfc3339(now))
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.user.password",
+            object: &format!("user:{username}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+pub async fn set_locked(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    username: &str,
+    locked: bool,
+) -> Result<()> {
+    let id = user_id(k, username).await?;
+    let mut tx = k.db.begin().await?;
+    query(tx.backend(), "UPDATE users SET locked = ? WHERE id = ?")
+        .bind(i64::from(locked))
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: if locked { "org.user.lock" } else { "org.user.unlock" },
+            object: &format!("user:{username}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+pub async fn list_users(k: &Kernel) -> Result<Vec<User>> {
+    let be = k.db.backend();
+    let rows = query(
+        be,
+        "SELECT u.id, u.username, u.display_name, d.name, u.title, u.locked \
+         FROM users u LEFT JOIN divisions d ON d.id = u.division_id ORDER BY u.id",
+    )
+    .fetch_all(k.db.pool())
+    .await?;
+    let roles = query(be, "SELECT user_id, role FROM user_roles ORDER BY user_id, role")
+        .fetch_all(k.db.pool())
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let mut rs = Vec::new();
+        for x in &roles {
+            let uid: i64 = x.try_get(0)?;
+            let code: String = x.try_get(1)?;
+            if uid == id
+                && let Some(role) = Role::parse(&code)
+            {
+                rs.push(role);
+            }
+        }
+        let locked: i64 = r.try_get(5)?;
+        out.push(User {
+            id,
+            username: r.try_get(1)?,
+            display_name: r.try_get(2)?,
+            division: r.try_get(3)?,
+            title: r.try_get(4)?,
+            locked: locked != 0,
+            roles: rs,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn add_post(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    agency_code: &str,
+    division_code: Option<&str>,
+    name: &str,
+    a_username: &str,
+    b_username: Option<&str>,
+) -> Result<i64> {
+    let name = required("岗位名称", name, 60)?;
+    let agency = agency_by_code(k, agency_code)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("机关代码“{agency_code}”不存在")))?;
+    let be = k.db.backend();
+    let division_id: Option<i64> = match division_code {
+        Some(dc) => Some(
+            query_scalar(be, "SELECT id FROM divisions WHERE agency_id = ? AND code = ?")
+                .bind(agency.id)
+                .bind(dc.to_string())
+                .fetch_optional(k.db.pool())
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("处室代码“{dc}”不存在")))?,
+        ),
+        None => None,
+    };
+    let a = user_id(k, a_username).await?;
+    let b = match b_username {
+        Some(b) => Some(user_id(k, b).await?),
+        None => None,
+    };
+    if b == Some(a) {
+        return Err(Error::invalid("same_ab_holder", "A岗与B岗不能是同一人"));
+    }
+    let mut tx = k.db.begin().await?;
+    let id: i64 = query_scalar(
+        be,
+        "INSERT INTO posts (agency_id, division_id, name, a_user_id, b_user_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(agency.id)
+    .bind(division_id)
+    .bind(name.clone())
+    .bind(a)
+    .bind(b)
+    .fetch_one(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.post.create",
+            object: &format!("post:{id}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({ "name": name, "a": a_username, "b": b_username }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn add_leave(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    username: &str,
+    from: &str,
+    to: &str,
+    reason: &str,
+) -> Result<i64> {
+    let from = parse_date(from)?;
+    let to = parse_date(to)?;
+    if to < from {
+        return Err(Error::invalid("invalid_range", "请假结束日期不能早于开始日期"));
+    }
+    let reason = required("请假事由", reason, 100)?;
+    let uid = user_id(k, username).await?;
+    let mut tx = k.db.begin().await?;
+    let id: i64 = query_scalar(
+        tx.backend(),
+        "INSERT INTO leaves (user_id, from_date, to_date, reason, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(uid)
+    .bind(fmt_date(from))
+    .bind(fmt_date(to))
+    .bind(reason.clone())
+    .bind(rfc3339(now))
+    .fetch_one(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.leave.create",
+            object: &format!("user:{username}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({ "from": fmt_date(from), "to": fmt_date(to), "reason": reason }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn leaves_on(k: &Kernel, on: Date) -> Result<Vec<Leave>> {
+    let d = fmt_date(on);
+    let rows = query(
+        k.db.backend(),
+        "SELECT user_id, from_date, to_date FROM leaves \
+         WHERE cancelled_at IS NULL AND from_date <= ? AND to_date >= ?",
+    )
+    .bind(d.clone())
+    .bind(d)
+    .fetch_all(k.db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let f: String = r.try_get(1)?;
+            let t: String = r.try_get(2)?;
+            Ok(Leave {
+                user_id: r.try_get(0)?,
+                from: parse_date(&f)?,
+                to: parse_date(&t)?,
+            })
+        })
+        .collect()
+}
+
+/// A post as shown to the office: holders by name and who acts today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostView {
+    pub post: Post,
+    pub division: Option<String>,
+    pub a_name: String,
+    pub b_name: Option<String>,
+    pub acting: Acting,
+    pub acting_name: Option<String>,
+}
+
+pub async fn posts_on(k: &Kernel, on: Date) -> Result<Vec<PostView>> {
+    let rows = query(
+        k.db.backend(),
+        "SELECT p.id, p.name, p.a_user_id, p.b_user_id, d.name, ua.display_name, ub.display_name \
+         FROM posts p JOIN users ua ON ua.id = p.a_user_id \
+         LEFT JOIN users ub ON ub.id = p.b_user_id \
+         LEFT JOIN divisions d ON d.id = p.division_id ORDER BY p.id",
+    )
+    .fetch_all(k.db.pool())
+    .await?;
+    let leaves = leaves_on(k, on).await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let post = Post {
+            id: r.try_get(0)?,
+            name: r.try_get(1)?,
+            a_user_id: r.try_get(2)?,
+            b_user_id: r.try_get(3)?,
+        };
+        let a_name: String = r.try_get(5)?;
+        let b_name: Option<String> = r.try_get(6)?;
+        let acting = org::who_acts(&post, on, &leaves);
+        let acting_name = match &acting {
+            Acting::Primary { .. } => Some(a_name.clone()),
+            Acting::Backup { .. } => b_name.clone(),
+            Acting::Nobody { .. } => None,
+        };
+        out.push(PostView {
+            post,
+            division: r.try_get(4)?,
+            a_name,
+            b_name,
+            acting,
+            acting_name,
+        });
+    }
+    Ok(out)
+}
+
+/// "Who acts for post P on date D" with the audit actor to record.
+pub async fn acting_for_post(k: &Kernel, post_id: i64, on: Date) -> Result<(Acting, Option<Actor>)> {
+    let views = posts_on(k, on).await?;
+    let v = views
+        .into_iter()
+        .find(|v| v.post.id == post_id)
+        .ok_or_else(|| Error::NotFound(format!("岗位 {post_id} 不存在")))?;
+    let name_of = |id: i64| async move {
+        query_scalar::<String>(k.db.backend(), "SELECT username FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_one(k.db.pool())
+            .await
+    };
+    let actor = match &v.acting {
+        Acting::Primary { user_id } => Some(Actor::user(&name_of(*user_id).await?)),
+        Acting::Backup {
+            user_id,
+            for_user_id,
+        } => Some(Actor {
+            user: name_of(*user_id).await?,
+            acting_for: Some(name_of(*for_user_id).await?),
+        }),
+        Acting::Nobody { .. } => None,
+    };
+    Ok((v.acting, actor))
+}
+
+/// Posts without a B holder: the office must name one.
+pub async fn posts_without_backup(k: &Kernel, on: Date) -> Result<Vec<PostView>> {
+    Ok(posts_on(k, on)
+        .await?
+        .into_iter()
+        .filter(|v| v.post.b_user_id.is_none())
+        .collect())
+}

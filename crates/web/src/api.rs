@@ -1,0 +1,237 @@
+//! The JSON API under `/api/v1`. Every endpoint is declared once in
+//! `endpoints()`, which builds both the router and the OpenAPI document,
+//! so the document cannot miss one.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::{MethodRouter, get};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use yangguang_kernel::Error;
+use yangguang_kernel::clock::{ClockInput, Pause, due_date};
+use yangguang_kernel::timefmt::{fmt_date, parse_date, weekday_cn};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::pages::{calculate, parse_calc};
+
+/// One endpoint: path, summary, query parameters (name, description,
+/// required) and the handler.
+pub struct Endpoint {
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub params: &'static [(&'static str, &'static str, bool)],
+    pub handler: MethodRouter<AppState>,
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint {
+            path: "/api/v1/rules/working-days",
+            summary: "计算自某日起第 N 个工作日（起算日不计入），列出跳过的每一天及原因",
+            params: &[
+                ("from", "起算日，YYYY-MM-DD", true),
+                ("days", "工作日数，1–3650", true),
+            ],
+            handler: get(working_days),
+        },
+        Endpoint {
+            path: "/api/v1/rules/is-working-day",
+            summary: "判断某日是否为工作日及原因",
+            params: &[("date", "日期，YYYY-MM-DD", true)],
+            handler: get(is_working_day),
+        },
+        Endpoint {
+            path: "/api/v1/rules/due-date",
+            summary: "法定期限到期日：收到日、基础期限、中止（逗号分隔的 FROM..TO）、延长、重新起算日",
+            params: &[
+                ("received", "收到日，YYYY-MM-DD", true),
+                ("base", "基础期限（工作日），默认 20", false),
+                ("pause", "中止区间 FROM..TO，多个以逗号分隔", false),
+                ("extend", "延长的工作日数，最多 20", false),
+                ("restart", "重新起算日（补正材料收到之日）", false),
+            ],
+            handler: get(due),
+        },
+        Endpoint {
+            path: "/api/v1/openapi.json",
+            summary: "本接口文档（OpenAPI 3.1）",
+            params: &[],
+            handler: get(openapi),
+        },
+    ]
+}
+
+pub fn router() -> Router<AppState> {
+    endpoints()
+        .into_iter()
+        .fold(Router::new(), |r, e| r.route(e.path, e.handler))
+}
+
+/// The OpenAPI 3.1 document, generated from `endpoints()`.
+pub fn openapi_document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for e in endpoints() {
+        let params: Vec<Value> = e
+            .params
+            .iter()
+            .map(|(name, desc, required)| {
+                json!({ "name": name, "in": "query", "required": required,
+                        "description": desc, "schema": { "type": "string" } })
+            })
+            .collect();
+        paths.insert(
+            e.path.to_string(),
+            json!({ "get": {
+                "summary": e.summary,
+                "parameters": params,
+                "responses": {
+                    "200": { "description": "成功", "content": { "application/json": {} } },
+                    "400": { "description": "输入有误", "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/Error" } } } }
+                }
+            }}),
+        );
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "阳光政务 API", "version": env!("CARGO_PKG_VERSION") },
+        "paths": paths,
+        "components": { "schemas": { "Error": {
+            "type": "object",
+            "required": ["error", "message"],
+            "properties": {
+                "error": { "type": "string", "description": "稳定的错误代码" },
+                "message": { "type": "string", "description": "中文说明" }
+            }
+        }}}
+    })
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi_document())
+}
+
+#[derive(Deserialize)]
+pub struct WorkingDaysQuery {
+    from: Option<String>,
+    days: Option<String>,
+}
+
+fn missing(name: &str) -> ApiError {
+    ApiError(Error::invalid("missing_parameter", format!("缺少参数 {name}")))
+}
+
+async fn working_days(
+    State(st): State<AppState>,
+    Query(q): Query<WorkingDaysQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let from = q.from.ok_or_else(|| missing("from"))?;
+    let days = q.days.ok_or_else(|| missing("days"))?;
+    let (f, n) = parse_calc(&from, &days)?;
+    let r = calculate(&st.kernel.calendar(), f, n);
+    let missing_years: Vec<i32> = st.kernel.calendar().explain_add(f, n).missing_years;
+    Ok(Json(json!({
+        "from": r.from,
+        "days": r.days,
+        "due": r.due,
+        "provisional": !missing_years.is_empty(),
+        "missing_years": missing_years,
+        "skipped": r.skipped.iter().map(|s| json!({
+            "date": s.date, "weekday": s.weekday, "reason": s.reason
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct DayQuery {
+    date: Option<String>,
+}
+
+async fn is_working_day(
+    State(st): State<AppState>,
+    Query(q): Query<DayQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let d = parse_date(&q.date.ok_or_else(|| missing("date"))?)?;
+    let cal = st.kernel.calendar();
+    let s = cal.status(d);
+    Ok(Json(json!({
+        "date": fmt_date(d),
+        "weekday": weekday_cn(d),
+        "working": s.working,
+        "reason": s.reason.describe(),
+        "provisional": !cal.has_arrangement(d.year()),
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct DueQuery {
+    received: Option<String>,
+    base: Option<String>,
+    pause: Option<String>,
+    extend: Option<String>,
+    restart: Option<String>,
+}
+
+fn number(name: &str, v: Option<String>, default: u32) -> Result<u32, Error> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(s) => s.parse().map_err(|_| {
+            Error::invalid(
+                "invalid_number",
+                format!("参数 {name} 的值“{}”不是非负整数", yangguang_kernel::text::clip(s, 20)),
+            )
+        }),
+    }
+}
+
+/// Parses `FROM..TO` (TO may be empty: still paused).
+pub fn parse_pause(s: &str) -> Result<Pause, Error> {
+    let (a, b) = s.split_once("..").ok_or_else(|| {
+        Error::invalid(
+            "invalid_pause",
+            format!("中止区间“{}”格式应为 FROM..TO，例如 2026-10-09..2026-10-16", yangguang_kernel::text::clip(s, 40)),
+        )
+    })?;
+    let to = if b.trim().is_empty() { None } else { Some(parse_date(b)?) };
+    Ok(Pause {
+        from: parse_date(a)?,
+        to,
+    })
+}
+
+async fn due(State(st): State<AppState>, Query(q): Query<DueQuery>) -> Result<Json<Value>, ApiError> {
+    let received = parse_date(&q.received.ok_or_else(|| missing("received"))?)?;
+    let pauses = q
+        .pause
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(parse_pause)
+        .collect::<Result<Vec<_>, _>>()?;
+    let input = ClockInput {
+        received,
+        base: number("base", q.base, 20)?,
+        pauses,
+        extension: number("extend", q.extend, 0)?,
+        restart: q
+            .restart
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(parse_date)
+            .transpose()?,
+    };
+    let d = due_date(&st.kernel.calendar(), &input).map_err(Error::from)?;
+    Ok(Json(json!({
+        "due": fmt_date(d.due),
+        "start": fmt_date(d.start),
+        "base": d.base,
+        "extension": d.extension,
+        "paused_days": d.paused_days,
+        "provisional": d.provisional,
+        "missing_years": d.missing_years,
+        "explanation": d.explain(),
+    })))
+}

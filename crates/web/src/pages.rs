@@ -1,0 +1,225 @@
+//! Public pages: home, the 政府信息公开 column, the working-day calculator,
+//! display preferences.
+
+use axum::extract::{OriginalUri, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use yangguang_kernel::calendar::Calendar;
+use yangguang_kernel::timefmt::{fmt_date, fmt_date_cn, parse_date, today_cst, weekday_cn};
+use yangguang_kernel::{Error, timefmt};
+
+use crate::AppState;
+use crate::error::{PageError, render};
+use crate::layout::Layout;
+
+async fn layout(st: &AppState, nav: &'static str, headers: &HeaderMap, path: &str) -> Layout {
+    let site = st.site.read().await;
+    Layout::new(&site, nav, headers, path)
+}
+
+#[derive(askama::Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    today: String,
+    today_weekday: &'static str,
+    today_working: bool,
+    today_reason: String,
+}
+
+pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let today = today_cst(timefmt::now());
+    let status = st.kernel.calendar().status(today);
+    render(
+        StatusCode::OK,
+        &HomePage {
+            layout: layout(&st, "home", &headers, "/").await,
+            today: fmt_date_cn(today),
+            today_weekday: weekday_cn(today),
+            today_working: status.working,
+            today_reason: status.reason.describe(),
+        },
+    )
+}
+
+#[derive(askama::Template)]
+#[template(path = "xxgk.html")]
+struct XxgkPage {
+    layout: Layout,
+}
+
+pub async fn xxgk(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    render(
+        StatusCode::OK,
+        &XxgkPage {
+            layout: layout(&st, "xxgk", &headers, "/xxgk/").await,
+        },
+    )
+}
+
+pub async fn xxgk_redirect() -> Redirect {
+    Redirect::permanent("/xxgk/")
+}
+
+#[derive(Deserialize, Default)]
+pub struct CalcQuery {
+    from: Option<String>,
+    days: Option<String>,
+}
+
+/// One skipped day as shown.
+pub struct SkippedRow {
+    pub date: String,
+    pub weekday: &'static str,
+    pub reason: String,
+}
+
+pub struct CalcResult {
+    pub from: String,
+    pub days: u32,
+    pub due: String,
+    pub due_cn: String,
+    pub due_weekday: &'static str,
+    pub skipped: Vec<SkippedRow>,
+    pub missing_years: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "gongzuori.html")]
+struct CalcPage {
+    layout: Layout,
+    from: String,
+    days: String,
+    error: Option<String>,
+    result: Option<CalcResult>,
+    years: String,
+}
+
+/// Parses the calculator's two inputs (shared with the API).
+pub fn parse_calc(from: &str, days: &str) -> Result<(time::Date, u32), Error> {
+    let from = parse_date(from)?;
+    let days = days.trim();
+    let n: u32 = days.parse().map_err(|_| {
+        Error::invalid(
+            "invalid_days",
+            format!("工作日数“{}”无效：应为 1 到 3650 之间的整数", yangguang_kernel::text::clip(days, 20)),
+        )
+    })?;
+    if n == 0 || n > 3650 {
+        return Err(Error::invalid(
+            "days_out_of_range",
+            format!("工作日数 {n} 超出范围：应为 1 到 3650 之间的整数"),
+        ));
+    }
+    Ok((from, n))
+}
+
+pub fn calculate(cal: &Calendar, from: time::Date, n: u32) -> CalcResult {
+    let ex = cal.explain_add(from, n);
+    CalcResult {
+        from: fmt_date(from),
+        days: n,
+        due: fmt_date(ex.due),
+        due_cn: fmt_date_cn(ex.due),
+        due_weekday: weekday_cn(ex.due),
+        skipped: ex
+            .skipped
+            .iter()
+            .map(|s| SkippedRow {
+                date: fmt_date(s.date),
+                weekday: weekday_cn(s.date),
+                reason: s.reason.describe(),
+            })
+            .collect(),
+        missing_years: ex
+            .missing_years
+            .iter()
+            .map(|y| format!("{y}年"))
+            .collect::<Vec<_>>()
+            .join("、"),
+    }
+}
+
+pub async fn gongzuori(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<CalcQuery>,
+) -> Response {
+    let cal = st.kernel.calendar();
+    let years = cal.years();
+    let years = match (years.first(), years.last()) {
+        (Some(a), Some(b)) => format!("{a}—{b}年"),
+        _ => "（未载入）".to_string(),
+    };
+    let from = q.from.unwrap_or_default();
+    let days = q.days.unwrap_or_default();
+    let (status, error, result) = if from.is_empty() && days.is_empty() {
+        (StatusCode::OK, None, None)
+    } else {
+        match parse_calc(&from, &days) {
+            Ok((f, n)) => (StatusCode::OK, None, Some(calculate(&cal, f, n))),
+            Err(e) => (StatusCode::BAD_REQUEST, Some(e.to_string()), None),
+        }
+    };
+    let from = if from.is_empty() {
+        fmt_date(today_cst(timefmt::now()))
+    } else {
+        from
+    };
+    let days = if days.is_empty() { "20".to_string() } else { days };
+    render(
+        status,
+        &CalcPage {
+            layout: layout(&st, "tools", &headers, "/gongju/gongzuori").await,
+            from,
+            days,
+            error,
+            result,
+            years,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PrefQuery {
+    mode: String,
+    back: Option<String>,
+}
+
+/// 长者模式 / 无障碍浏览 switches: a cookie, no JavaScript.
+pub async fn pref(Query(q): Query<PrefQuery>) -> Response {
+    let cookie = match q.mode.as_str() {
+        "elder" => "yg_elder=1; Path=/; Max-Age=31536000; SameSite=Lax",
+        "a11y" => "yg_a11y=1; Path=/; Max-Age=31536000; SameSite=Lax",
+        _ => "yg_elder=0; Path=/; Max-Age=0; SameSite=Lax",
+    };
+    let clear_a11y = "yg_a11y=0; Path=/; Max-Age=0; SameSite=Lax";
+    // Only local paths: never an open redirect.
+    let back = q
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or_else(|| "/".to_string());
+    let mut resp = Redirect::to(&back).into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = cookie.parse() {
+        h.append(header::SET_COOKIE, v);
+    }
+    if q.mode == "normal"
+        && let Ok(v) = clear_a11y.parse()
+    {
+        h.append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn not_found(State(st): State<AppState>, headers: HeaderMap, uri: OriginalUri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError(Error::NotFound("接口不存在".into())).into_response();
+    }
+    PageError {
+        error: Error::NotFound(format!("您访问的页面 {} 不存在或已移动。", uri.path())),
+        layout: layout(&st, "", &headers, uri.path()).await,
+    }
+    .into_response()
+}

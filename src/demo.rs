@@ -1,0 +1,175 @@
+//! `yangguang demo`: seeds the agency of the first seed document (苏州市安全
+//! 生产监督管理局) on first run, prints the demo logins and serves it.
+//! Demo data is created here and nowhere else.
+
+use std::process::ExitCode;
+
+use time::{Duration, OffsetDateTime};
+use yangguang_kernel::audit::Actor;
+use yangguang_kernel::db::query;
+use yangguang_kernel::org::Role;
+use yangguang_kernel::org_store::{self, NewAgency, NewUser};
+use yangguang_kernel::timefmt::{self, fmt_date, rfc3339, today_cst};
+use yangguang_kernel::{Kernel, Result};
+
+use crate::DataOpts;
+
+pub const AGENCY: &str = "014101876";
+/// One password for every demo account, printed at start.
+pub const DEMO_PASSWORD: &str = "Yg-Demo-2026!";
+
+/// (username, name, division code, title, role, 2FA needed later)
+pub const USERS: &[(&str, &str, Option<&str>, &str, Role)] = &[
+    ("wangjg", "王建国", None, "局长", Role::PrincipalLeader),
+    ("liming", "李明", None, "副局长", Role::DeputyLeader),
+    ("zhouhong", "周红", None, "副局长", Role::DeputyLeader),
+    ("zhanghua", "张华", Some("bgs"), "办公室主任", Role::Office),
+    ("zhouting", "周婷", Some("bgs"), "办公室文秘", Role::Office),
+    ("wuqiang", "吴强", Some("bgs"), "办公室科员", Role::Staff),
+    ("chenjing", "陈静", Some("zcfgc"), "政策法规处处长", Role::DivisionHead),
+    ("liuyang", "刘洋", Some("zcfgc"), "政务公开专管员", Role::Staff),
+    ("zhaomin", "赵敏", Some("zcfgc"), "科员", Role::Staff),
+    ("sunlei", "孙磊", Some("jcs"), "监察室主任", Role::Supervisor),
+    ("zhengwei", "郑伟", Some("jczd"), "监察支队副支队长", Role::DivisionHead),
+    ("hejun", "何军", Some("wh"), "危险化学品安全监督管理处处长", Role::DivisionHead),
+    ("xugang", "徐刚", Some("wh"), "科员", Role::Staff),
+    ("sysadmin", "系统管理员", Some("bgs"), "", Role::SystemAdmin),
+    ("secadmin", "安全管理员", Some("bgs"), "", Role::SecurityAdmin),
+    ("auditadmin", "审计管理员", Some("jcs"), "", Role::AuditAdmin),
+];
+
+const DIVISIONS: &[(&str, &str, &str)] = &[
+    ("bgs", "办公室", "office"),
+    ("zcfgc", "政策法规处", "division"),
+    ("jcs", "监察室", "supervision"),
+    ("jczd", "监察支队", "division"),
+    ("wh", "危险化学品安全监督管理处", "division"),
+    ("gm", "工矿商贸安全监督管理处", "division"),
+    ("zyaq", "职业安全健康监督管理处", "division"),
+];
+
+/// (post, division, A, B)
+const POSTS: &[(&str, &str, &str, Option<&str>)] = &[
+    ("政务公开信息发布岗", "zcfgc", "liuyang", Some("zhaomin")),
+    ("依申请公开受理岗", "zcfgc", "zhaomin", Some("liuyang")),
+    ("收发文登记岗", "bgs", "zhouting", Some("wuqiang")),
+    ("会议纪要岗", "bgs", "wuqiang", Some("zhouting")),
+    ("行政许可窗口岗", "wh", "xugang", None),
+    ("行政执法监察岗", "jczd", "zhengwei", None),
+];
+
+async fn seeded(k: &Kernel) -> Result<bool> {
+    Ok(org_store::agency_by_code(k, AGENCY).await?.is_some())
+}
+
+pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
+    let actor = Actor::system();
+    org_store::add_agency(
+        k,
+        &actor,
+        now,
+        NewAgency {
+            code: AGENCY.into(),
+            name: "苏州市安全生产监督管理局".into(),
+            short_name: "苏州市安监局".into(),
+            doc_prefix: "苏安监".into(),
+            address: "江苏省苏州市姑苏区三香路（示例地址）".into(),
+            phone: "0512-12345678（示例）".into(),
+        },
+    )
+    .await?;
+    for (i, (code, name, kind)) in DIVISIONS.iter().enumerate() {
+        org_store::add_division(k, &actor, now, AGENCY, code, name, kind, i as i64).await?;
+    }
+    for (username, name, division, title, role) in USERS {
+        org_store::add_user(
+            k,
+            &actor,
+            now,
+            NewUser {
+                username: (*username).into(),
+                display_name: (*name).into(),
+                agency_code: Some(AGENCY.into()),
+                division_code: division.map(str::to_string),
+                title: (*title).into(),
+                password: DEMO_PASSWORD.into(),
+                roles: vec![*role],
+            },
+        )
+        .await?;
+    }
+    for (post, division, a, b) in POSTS {
+        org_store::add_post(k, &actor, now, AGENCY, Some(division), post, a, *b).await?;
+    }
+    // One A holder is away today, so the B holder acts for them.
+    let today = today_cst(now);
+    org_store::add_leave(
+        k,
+        &actor,
+        now,
+        "liuyang",
+        &fmt_date(today - Duration::days(1)),
+        &fmt_date(today + Duration::days(5)),
+        "年休假",
+    )
+    .await?;
+    let mut tx = k.db.begin().await?;
+    for (key, value) in [
+        ("site.code", "3205000031（示例）"),
+        ("site.icp", "苏ICP备05001234号（示例）"),
+        ("site.psb", "苏公网安备32050802010123号（示例）"),
+    ] {
+        query(tx.backend(), "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)")
+            .bind(key)
+            .bind(value)
+            .bind(rfc3339(now))
+            .execute(tx.conn())
+            .await?;
+    }
+    yangguang_kernel::audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        yangguang_kernel::audit::Event {
+            actor: &actor,
+            event_type: "settings.update",
+            object: "settings:site",
+            outcome: yangguang_kernel::audit::Outcome::Success,
+            detail: serde_json::json!({ "keys": ["site.code", "site.icp", "site.psb"] }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn print_logins(addr: &str) {
+    println!("阳光政务演示站：http://{addr}/");
+    println!("演示账号（密码均为 {DEMO_PASSWORD}）：");
+    for (username, name, _, title, role) in USERS {
+        println!("  {username:<11} {name}（{}）{title}", role.label());
+    }
+    println!("AB岗示例：政务公开信息发布岗的A岗刘洋今日休假，由B岗赵敏代岗。");
+}
+
+pub async fn run(data: &DataOpts, addr: &str, serve: bool) -> Result<ExitCode> {
+    let k = crate::commands::open(data, true).await?;
+    if !serve {
+        if !seeded(&k).await? {
+            seed(&k, timefmt::now()).await?;
+        }
+        print_logins(addr);
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Serve at once; /healthz answers 200 only when seeding is finished.
+    let (state, handle) = crate::commands::serve_kernel(k.clone(), addr, false).await?;
+    if !seeded(&k).await? {
+        tracing::info!("seeding demo data");
+        seed(&k, timefmt::now()).await?;
+    }
+    state.reload_site().await;
+    state.set_ready();
+    print_logins(addr);
+    let _ = handle.await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,160 @@
+//! `yangguang`: the one binary. Logs go to stderr; a command's result goes
+//! to stdout (calculators print the answer alone on the first line).
+
+mod commands;
+mod demo;
+mod rules_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "yangguang", version, about = "阳光政务：政务公开一体化平台")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives: every command that touches data takes these.
+#[derive(Args, Clone, Debug)]
+pub struct DataOpts {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: DATA_DIR/yangguang.db)
+    #[arg(long, env = "YANGGUANG_DATABASE")]
+    pub database: Option<String>,
+    /// Data directory: keys, audit head, attachments (and the SQLite file)
+    #[arg(long, env = "YANGGUANG_DATA_DIR", default_value = "yangguang-data")]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site and API
+    Serve {
+        #[command(flatten)]
+        data: DataOpts,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Seed a realistic demo agency (first run) and serve it
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        #[arg(long, default_value = "yangguang-demo")]
+        data_dir: PathBuf,
+        #[arg(long, env = "YANGGUANG_DATABASE")]
+        database: Option<String>,
+        /// Seed and exit without serving
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply pending database migrations
+    Migrate {
+        #[command(flatten)]
+        data: DataOpts,
+    },
+    /// Manage user accounts
+    User {
+        #[command(flatten)]
+        data: DataOpts,
+        #[command(subcommand)]
+        action: commands::UserCmd,
+    },
+    /// Holiday arrangement
+    Calendar {
+        #[command(flatten)]
+        data: DataOpts,
+        #[command(subcommand)]
+        action: commands::CalendarCmd,
+    },
+    /// Statutory calculators (answer on the first line)
+    Rules {
+        #[command(subcommand)]
+        action: rules_cmd::RulesCmd,
+    },
+    /// Org: posts and who acts for them
+    Org {
+        #[command(flatten)]
+        data: DataOpts,
+        #[command(subcommand)]
+        action: commands::OrgCmd,
+    },
+    /// Audit log
+    Audit {
+        #[command(flatten)]
+        data: DataOpts,
+        #[command(subcommand)]
+        action: commands::AuditCmd,
+    },
+    /// Consistent online snapshot of database and attachments (keys excluded)
+    Backup {
+        #[command(flatten)]
+        data: DataOpts,
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a snapshot into a new, empty database
+    Restore {
+        #[command(flatten)]
+        data: DataOpts,
+        #[arg(long)]
+        from: PathBuf,
+    },
+}
+
+fn init_logs() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_max_level(tracing::Level::INFO)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("无法启动运行时：{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = rt.block_on(async move {
+        match cli.command {
+            Command::Serve { data, addr } => commands::serve(&data, &addr).await,
+            Command::Demo {
+                addr,
+                data_dir,
+                database,
+                no_serve,
+            } => {
+                demo::run(
+                    &DataOpts {
+                        database,
+                        data_dir,
+                    },
+                    &addr,
+                    !no_serve,
+                )
+                .await
+            }
+            Command::Migrate { data } => commands::migrate(&data).await,
+            Command::User { data, action } => commands::user(&data, action).await,
+            Command::Calendar { data, action } => commands::calendar(&data, action).await,
+            Command::Rules { action } => rules_cmd::run(action).await,
+            Command::Org { data, action } => commands::org(&data, action).await,
+            Command::Audit { data, action } => commands::audit(&data, action).await,
+            Command::Backup { data, to } => commands::backup(&data, &to).await,
+            Command::Restore { data, from } => commands::restore(&data, &from).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(if e.is_client_error() { 2 } else { 1 })
+        }
+    }
+}
