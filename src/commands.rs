@@ -48,18 +48,25 @@ pub async fn open(data: &DataOpts, create: bool) -> Result<Kernel> {
     Kernel::open(db, keys, data.data_dir.clone(), &migrations()).await
 }
 
-pub async fn serve_kernel(k: Kernel, addr: &str, ready: bool) -> Result<(AppState, tokio::task::JoinHandle<()>)> {
+pub async fn serve_kernel(
+    k: Kernel,
+    addr: &str,
+    ready: bool,
+) -> Result<(AppState, tokio::task::JoinHandle<()>)> {
     let state = AppState::new(k, ready).await;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        Error::invalid("bind_failed", format!("无法监听地址 {addr}：{e}"))
-    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::invalid("bind_failed", format!("无法监听地址 {addr}：{e}")))?;
     let app = yangguang_web::app(state.clone());
     tracing::info!("listening on http://{addr}");
     let handle = tokio::spawn(async move {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
             tracing::error!(error = %e, "server stopped");
         }
     });
@@ -137,7 +144,10 @@ fn password_arg(p: Option<String>) -> Result<String> {
             std::io::stdin().read_to_string(&mut s)?;
             let s = s.trim_end_matches(['\n', '\r']).to_string();
             if s.is_empty() {
-                return Err(Error::invalid("missing_password", "请用 --password 或标准输入提供密码"));
+                return Err(Error::invalid(
+                    "missing_password",
+                    "请用 --password 或标准输入提供密码",
+                ));
             }
             Ok(s)
         }
@@ -166,7 +176,11 @@ pub async fn user(data: &DataOpts, cmd: UserCmd) -> Result<ExitCode> {
                             "unknown_role",
                             format!(
                                 "未知角色“{r}”：可选 {}",
-                                Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join("、")
+                                Role::ALL
+                                    .iter()
+                                    .map(|r| r.code())
+                                    .collect::<Vec<_>>()
+                                    .join("、")
                             ),
                         )
                     })
@@ -204,7 +218,11 @@ pub async fn user(data: &DataOpts, cmd: UserCmd) -> Result<ExitCode> {
                     u.display_name,
                     u.division.unwrap_or_default(),
                     u.title,
-                    u.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
+                    u.roles
+                        .iter()
+                        .map(|r| r.label())
+                        .collect::<Vec<_>>()
+                        .join("、"),
                     if u.locked { "已锁定" } else { "正常" }
                 );
             }
@@ -241,7 +259,10 @@ pub async fn calendar(data: &DataOpts, cmd: CalendarCmd) -> Result<ExitCode> {
     match cmd {
         CalendarCmd::Import { file } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {
-                Error::invalid("unreadable_file", format!("无法读取文件 {}：{e}", file.display()))
+                Error::invalid(
+                    "unreadable_file",
+                    format!("无法读取文件 {}：{e}", file.display()),
+                )
             })?;
             let r = yangguang_kernel::calendar_store::import_csv(
                 &k,
@@ -253,7 +274,11 @@ pub async fn calendar(data: &DataOpts, cmd: CalendarCmd) -> Result<ExitCode> {
             .await?;
             println!(
                 "已导入 {} 年节假日安排：放假 {} 天，调休上班 {} 天；重新计算到期日 {} 个",
-                r.years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、"),
+                r.years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 r.holidays,
                 r.workdays,
                 r.clocks_recomputed
@@ -318,7 +343,9 @@ pub async fn org(data: &DataOpts, cmd: OrgCmd) -> Result<ExitCode> {
                         v.acting_name.clone().unwrap_or_default(),
                         v.a_name
                     ),
-                    yangguang_kernel::org::Acting::Nobody { .. } => "无人在岗（需办公室指定）".to_string(),
+                    yangguang_kernel::org::Acting::Nobody { .. } => {
+                        "无人在岗（需办公室指定）".to_string()
+                    }
                 };
                 println!(
                     "{}\t{}\t{}\t{}\t{}",

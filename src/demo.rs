@@ -8,7 +8,7 @@ use time::{Duration, OffsetDateTime};
 use yangguang_kernel::audit::Actor;
 use yangguang_kernel::db::query;
 use yangguang_kernel::org::Role;
-use yangguang_kernel::org_store::{self, NewAgency, NewUser};
+use yangguang_kernel::org_store::{self, NewAgency, NewDivision, NewPost, NewUser};
 use yangguang_kernel::timefmt::{self, fmt_date, rfc3339, today_cst};
 use yangguang_kernel::{Kernel, Result};
 
@@ -26,16 +26,58 @@ pub const USERS: &[(&str, &str, Option<&str>, &str, Role)] = &[
     ("zhanghua", "张华", Some("bgs"), "办公室主任", Role::Office),
     ("zhouting", "周婷", Some("bgs"), "办公室文秘", Role::Office),
     ("wuqiang", "吴强", Some("bgs"), "办公室科员", Role::Staff),
-    ("chenjing", "陈静", Some("zcfgc"), "政策法规处处长", Role::DivisionHead),
-    ("liuyang", "刘洋", Some("zcfgc"), "政务公开专管员", Role::Staff),
+    (
+        "chenjing",
+        "陈静",
+        Some("zcfgc"),
+        "政策法规处处长",
+        Role::DivisionHead,
+    ),
+    (
+        "liuyang",
+        "刘洋",
+        Some("zcfgc"),
+        "政务公开专管员",
+        Role::Staff,
+    ),
     ("zhaomin", "赵敏", Some("zcfgc"), "科员", Role::Staff),
-    ("sunlei", "孙磊", Some("jcs"), "监察室主任", Role::Supervisor),
-    ("zhengwei", "郑伟", Some("jczd"), "监察支队副支队长", Role::DivisionHead),
-    ("hejun", "何军", Some("wh"), "危险化学品安全监督管理处处长", Role::DivisionHead),
+    (
+        "sunlei",
+        "孙磊",
+        Some("jcs"),
+        "监察室主任",
+        Role::Supervisor,
+    ),
+    (
+        "zhengwei",
+        "郑伟",
+        Some("jczd"),
+        "监察支队副支队长",
+        Role::DivisionHead,
+    ),
+    (
+        "hejun",
+        "何军",
+        Some("wh"),
+        "危险化学品安全监督管理处处长",
+        Role::DivisionHead,
+    ),
     ("xugang", "徐刚", Some("wh"), "科员", Role::Staff),
     ("sysadmin", "系统管理员", Some("bgs"), "", Role::SystemAdmin),
-    ("secadmin", "安全管理员", Some("bgs"), "", Role::SecurityAdmin),
-    ("auditadmin", "审计管理员", Some("jcs"), "", Role::AuditAdmin),
+    (
+        "secadmin",
+        "安全管理员",
+        Some("bgs"),
+        "",
+        Role::SecurityAdmin,
+    ),
+    (
+        "auditadmin",
+        "审计管理员",
+        Some("jcs"),
+        "",
+        Role::AuditAdmin,
+    ),
 ];
 
 const DIVISIONS: &[(&str, &str, &str)] = &[
@@ -79,7 +121,19 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
     )
     .await?;
     for (i, (code, name, kind)) in DIVISIONS.iter().enumerate() {
-        org_store::add_division(k, &actor, now, AGENCY, code, name, kind, i as i64).await?;
+        org_store::add_division(
+            k,
+            &actor,
+            now,
+            NewDivision {
+                agency_code: AGENCY,
+                code,
+                name,
+                kind,
+                sort: i as i64,
+            },
+        )
+        .await?;
     }
     for (username, name, division, title, role) in USERS {
         org_store::add_user(
@@ -99,7 +153,19 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
         .await?;
     }
     for (post, division, a, b) in POSTS {
-        org_store::add_post(k, &actor, now, AGENCY, Some(division), post, a, *b).await?;
+        org_store::add_post(
+            k,
+            &actor,
+            now,
+            NewPost {
+                agency_code: AGENCY,
+                division_code: Some(division),
+                name: post,
+                a_username: a,
+                b_username: *b,
+            },
+        )
+        .await?;
     }
     // One A holder is away today, so the B holder acts for them.
     let today = today_cst(now);
@@ -119,12 +185,15 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
         ("site.icp", "苏ICP备05001234号（示例）"),
         ("site.psb", "苏公网安备32050802010123号（示例）"),
     ] {
-        query(tx.backend(), "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)")
-            .bind(key)
-            .bind(value)
-            .bind(rfc3339(now))
-            .execute(tx.conn())
-            .await?;
+        query(
+            tx.backend(),
+            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(rfc3339(now))
+        .execute(tx.conn())
+        .await?;
     }
     yangguang_kernel::audit::append(
         &mut tx,

@@ -21,10 +21,15 @@ struct Cli {
 #[derive(Args, Clone, Debug)]
 pub struct DataOpts {
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: DATA_DIR/yangguang.db)
-    #[arg(long, env = "YANGGUANG_DATABASE")]
+    #[arg(long, env = "YANGGUANG_DATABASE", global = true)]
     pub database: Option<String>,
     /// Data directory: keys, audit head, attachments (and the SQLite file)
-    #[arg(long, env = "YANGGUANG_DATA_DIR", default_value = "yangguang-data")]
+    #[arg(
+        long,
+        env = "YANGGUANG_DATA_DIR",
+        default_value = "yangguang-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 }
 
@@ -107,6 +112,7 @@ fn init_logs() {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_max_level(tracing::Level::INFO)
         .init();
 }
@@ -114,7 +120,10 @@ fn init_logs() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logs();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("无法启动运行时：{e}");
@@ -129,17 +138,7 @@ fn main() -> ExitCode {
                 data_dir,
                 database,
                 no_serve,
-            } => {
-                demo::run(
-                    &DataOpts {
-                        database,
-                        data_dir,
-                    },
-                    &addr,
-                    !no_serve,
-                )
-                .await
-            }
+            } => demo::run(&DataOpts { database, data_dir }, &addr, !no_serve).await,
             Command::Migrate { data } => commands::migrate(&data).await,
             Command::User { data, action } => commands::user(&data, action).await,
             Command::Calendar { data, action } => commands::calendar(&data, action).await,

@@ -26,6 +26,7 @@ pub enum RulesCmd {
     /// The N-th working day after DATE
     WorkingDays {
         date: String,
+        #[arg(allow_hyphen_values = true)]
         n: String,
         #[command(flatten)]
         src: CalendarSource,
@@ -60,7 +61,10 @@ async fn calendar(src: &CalendarSource) -> Result<Calendar> {
     }
     let data = crate::DataOpts {
         database: src.database.clone(),
-        data_dir: src.data_dir.clone().unwrap_or_else(|| PathBuf::from("yangguang-data")),
+        data_dir: src
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("yangguang-data")),
     };
     Ok(crate::commands::open(&data, false).await?.calendar())
 }
@@ -69,7 +73,10 @@ fn count(label: &str, s: &str, max: u32) -> Result<u32> {
     let n: u32 = s.trim().parse().map_err(|_| {
         Error::invalid(
             "invalid_number",
-            format!("{label}“{}”无效：应为 0 到 {max} 之间的整数", yangguang_kernel::text::clip(s, 20)),
+            format!(
+                "{label}“{}”无效：应为 0 到 {max} 之间的整数",
+                yangguang_kernel::text::clip(s, 20)
+            ),
         )
     })?;
     if n > max {
@@ -85,7 +92,11 @@ fn warn_missing(years: &[i32]) {
     if !years.is_empty() {
         eprintln!(
             "警告：{} 的节假日安排尚未公布或未导入，结果为暂定，公布后请用 yangguang calendar import 导入",
-            years.iter().map(|y| format!("{y}年")).collect::<Vec<_>>().join("、")
+            years
+                .iter()
+                .map(|y| format!("{y}年"))
+                .collect::<Vec<_>>()
+                .join("、")
         );
     }
 }
@@ -113,7 +124,12 @@ pub async fn run(cmd: RulesCmd) -> Result<ExitCode> {
             } else {
                 println!("跳过 {} 天：", ex.skipped.len());
                 for s in &ex.skipped {
-                    println!("  {} {} {}", fmt_date(s.date), weekday_cn(s.date), s.reason.describe());
+                    println!(
+                        "  {} {} {}",
+                        fmt_date(s.date),
+                        weekday_cn(s.date),
+                        s.reason.describe()
+                    );
                 }
             }
             warn_missing(&ex.missing_years);
@@ -127,7 +143,11 @@ pub async fn run(cmd: RulesCmd) -> Result<ExitCode> {
                 "{}（{}）{}：{}",
                 fmt_date(d),
                 weekday_cn(d),
-                if s.working { "是工作日" } else { "不是工作日" },
+                if s.working {
+                    "是工作日"
+                } else {
+                    "不是工作日"
+                },
                 s.reason.describe()
             );
             if !cal.has_arrangement(d.year()) {

@@ -23,12 +23,18 @@ pub struct Summary {
 
 async fn table_names(db: &Db, conn: &mut sqlx::AnyConnection) -> Result<Vec<String>> {
     let sql = match db.backend() {
-        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
-        Backend::Postgres => "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE c.relkind = 'r' AND n.nspname = current_schema() ORDER BY c.oid",
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        }
+        Backend::Postgres => {
+            "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind = 'r' AND n.nspname = current_schema() ORDER BY c.oid"
+        }
     };
     let rows = sqlx::query(sql).fetch_all(conn).await?;
-    rows.iter().map(|r| Ok(r.try_get::<String, _>(0)?)).collect()
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>(0)?))
+        .collect()
 }
 
 fn is_ident(s: &str) -> bool {
@@ -37,13 +43,19 @@ fn is_ident(s: &str) -> bool {
 
 fn value_json(row: &sqlx::any::AnyRow, i: usize) -> serde_json::Value {
     if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
-        return v.map(serde_json::Value::from).unwrap_or(serde_json::Value::Null);
+        return v
+            .map(serde_json::Value::from)
+            .unwrap_or(serde_json::Value::Null);
     }
     if let Ok(v) = row.try_get::<Option<String>, _>(i) {
-        return v.map(serde_json::Value::from).unwrap_or(serde_json::Value::Null);
+        return v
+            .map(serde_json::Value::from)
+            .unwrap_or(serde_json::Value::Null);
     }
     if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
-        return v.map(serde_json::Value::from).unwrap_or(serde_json::Value::Null);
+        return v
+            .map(serde_json::Value::from)
+            .unwrap_or(serde_json::Value::Null);
     }
     if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
         return v
@@ -137,7 +149,11 @@ enum ColKind {
     Blob,
 }
 
-async fn column_kinds(k: &Kernel, conn: &mut sqlx::AnyConnection, t: &str) -> Result<Vec<(String, ColKind)>> {
+async fn column_kinds(
+    k: &Kernel,
+    conn: &mut sqlx::AnyConnection,
+    t: &str,
+) -> Result<Vec<(String, ColKind)>> {
     let rows = match k.db.backend() {
         Backend::Sqlite => {
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -176,7 +192,11 @@ async fn column_kinds(k: &Kernel, conn: &mut sqlx::AnyConnection, t: &str) -> Re
         .collect()
 }
 
-async fn check_migrations(conn: &mut sqlx::AnyConnection, be: Backend, bytes: &[u8]) -> Result<usize> {
+async fn check_migrations(
+    conn: &mut sqlx::AnyConnection,
+    be: Backend,
+    bytes: &[u8],
+) -> Result<usize> {
     let mut lines = bytes.lines();
     let header: Vec<String> = match lines.next() {
         Some(l) => serde_json::from_str(&l?).unwrap_or_default(),
@@ -192,7 +212,11 @@ async fn check_migrations(conn: &mut sqlx::AnyConnection, be: Backend, bytes: &[
     for line in lines {
         let vals: Vec<serde_json::Value> = serde_json::from_str(&line?)
             .map_err(|e| Error::invalid("backup_corrupt", format!("迁移记录损坏：{e}")))?;
-        let module = vals.get(mi).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let module = vals
+            .get(mi)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
         let version = vals.get(vi).and_then(|v| v.as_i64()).unwrap_or_default();
         let known: i64 = query_dyn(
             be,
@@ -206,7 +230,9 @@ async fn check_migrations(conn: &mut sqlx::AnyConnection, be: Backend, bytes: &[
         if known == 0 {
             return Err(Error::invalid(
                 "backup_newer",
-                format!("备份来自更新的版本（迁移 {module} {version} 在本版本中不存在），请先升级程序"),
+                format!(
+                    "备份来自更新的版本（迁移 {module} {version} 在本版本中不存在），请先升级程序"
+                ),
             ));
         }
         n += 1;
@@ -221,11 +247,16 @@ pub async fn restore(k: &Kernel, from: &Path) -> Result<Summary> {
         .await?;
     if users > 0 {
         return Err(Error::Conflict(
-            "目标数据库已有数据：恢复只能写入新建的空数据库，请指定新的 --data-dir 或 --database".into(),
+            "目标数据库已有数据：恢复只能写入新建的空数据库，请指定新的 --data-dir 或 --database"
+                .into(),
         ));
     }
-    let file = std::fs::File::open(from)
-        .map_err(|e| Error::invalid("backup_unreadable", format!("无法打开备份文件 {}：{e}", from.display())))?;
+    let file = std::fs::File::open(from).map_err(|e| {
+        Error::invalid(
+            "backup_unreadable",
+            format!("无法打开备份文件 {}：{e}", from.display()),
+        )
+    })?;
     let mut archive = tar::Archive::new(std::io::BufReader::new(file));
     let mut tables: Vec<(String, Vec<u8>)> = Vec::new();
     let mut manifest: Option<serde_json::Value> = None;
@@ -237,7 +268,10 @@ pub async fn restore(k: &Kernel, from: &Path) -> Result<Summary> {
         let name = entry.path()?.to_string_lossy().to_string();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes)?;
-        if let Some(t) = name.strip_prefix("tables/").and_then(|n| n.strip_suffix(".jsonl")) {
+        if let Some(t) = name
+            .strip_prefix("tables/")
+            .and_then(|n| n.strip_suffix(".jsonl"))
+        {
             tables.push((t.to_string(), bytes));
         } else if name == "manifest.json" {
             manifest = serde_json::from_slice(&bytes).ok();
@@ -246,7 +280,10 @@ pub async fn restore(k: &Kernel, from: &Path) -> Result<Summary> {
         } else if let Some(rest) = name.strip_prefix("files/") {
             let hash = rest.rsplit('/').next().unwrap_or_default();
             if crate::files::hash(&bytes) != hash {
-                return Err(Error::invalid("backup_corrupt", format!("备份中的附件 {hash} 已损坏")));
+                return Err(Error::invalid(
+                    "backup_corrupt",
+                    format!("备份中的附件 {hash} 已损坏"),
+                ));
             }
             let p = fdir.join(&hash[..2.min(hash.len())]).join(hash);
             if let Some(parent) = p.parent() {
@@ -261,7 +298,10 @@ pub async fn restore(k: &Kernel, from: &Path) -> Result<Summary> {
         .and_then(|m| m["format"].as_str())
         .is_some_and(|f| f == FORMAT);
     if !format_ok {
-        return Err(Error::invalid("backup_corrupt", "不是阳光政务的备份文件，或备份文件不完整"));
+        return Err(Error::invalid(
+            "backup_corrupt",
+            "不是阳光政务的备份文件，或备份文件不完整",
+        ));
     }
     let mut tx = k.db.begin().await?;
     let be = tx.backend();
@@ -278,10 +318,15 @@ pub async fn restore(k: &Kernel, from: &Path) -> Result<Summary> {
             continue;
         }
         if !existing.contains(t) {
-            return Err(Error::invalid("backup_schema", format!("备份中的数据表 {t} 在本版本中不存在")));
+            return Err(Error::invalid(
+                "backup_schema",
+                format!("备份中的数据表 {t} 在本版本中不存在"),
+            ));
         }
         let kinds = column_kinds(k, tx.conn(), t).await?;
-        query_dyn(be, format!("DELETE FROM {t}")).execute(tx.conn()).await?;
+        query_dyn(be, format!("DELETE FROM {t}"))
+            .execute(tx.conn())
+            .await?;
         let mut lines = bytes.lines();
         let header: Vec<String> = match lines.next() {
             Some(l) => serde_json::from_str(&l?).unwrap_or_default(),
@@ -292,10 +337,19 @@ pub async fn restore(k: &Kernel, from: &Path) -> Result<Summary> {
         }
         let col_kinds: Vec<ColKind> = header
             .iter()
-            .map(|h| kinds.iter().find(|(n, _)| n == h).map(|(_, k)| *k).unwrap_or(ColKind::Text))
+            .map(|h| {
+                kinds
+                    .iter()
+                    .find(|(n, _)| n == h)
+                    .map(|(_, k)| *k)
+                    .unwrap_or(ColKind::Text)
+            })
             .collect();
         if header.iter().any(|h| !is_ident(h)) {
-            return Err(Error::invalid("backup_corrupt", format!("数据表 {t} 的列名无效")));
+            return Err(Error::invalid(
+                "backup_corrupt",
+                format!("数据表 {t} 的列名无效"),
+            ));
         }
         let sql = format!(
             "INSERT INTO {t} ({}) VALUES ({})",
@@ -303,17 +357,16 @@ pub async fn restore(k: &Kernel, from: &Path) -> Result<Summary> {
             vec!["?"; header.len()].join(", ")
         );
         for line in lines {
-            let vals: Vec<serde_json::Value> = serde_json::from_str(&line?)
-                .map_err(|e| Error::invalid("backup_corrupt", format!("数据表 {t} 的记录损坏：{e}")))?;
+            let vals: Vec<serde_json::Value> = serde_json::from_str(&line?).map_err(|e| {
+                Error::invalid("backup_corrupt", format!("数据表 {t} 的记录损坏：{e}"))
+            })?;
             let mut q = query_dyn(be, sql.clone());
             for (v, kind) in vals.iter().zip(&col_kinds) {
                 q = match kind {
                     ColKind::Int => q.bind(v.as_i64()),
                     ColKind::Real => q.bind(v.as_f64()),
                     ColKind::Text => q.bind(v.as_str().map(str::to_string)),
-                    ColKind::Blob => q.bind(
-                        v["hex"].as_str().and_then(|h| hex::decode(h).ok()),
-                    ),
+                    ColKind::Blob => q.bind(v["hex"].as_str().and_then(|h| hex::decode(h).ok())),
                 };
             }
             q.execute(tx.conn()).await?;

@@ -23,9 +23,12 @@ fn kind_code(k: &DayKind) -> &'static str {
 pub async fn load(db: &Db) -> Result<Calendar> {
     let be = db.backend();
     let mut cal = Calendar::builtin();
-    let rows = query(be, "SELECT day, kind, festival FROM calendar_days ORDER BY day")
-        .fetch_all(db.pool())
-        .await?;
+    let rows = query(
+        be,
+        "SELECT day, kind, festival FROM calendar_days ORDER BY day",
+    )
+    .fetch_all(db.pool())
+    .await?;
     let mut days = Vec::with_capacity(rows.len());
     for r in &rows {
         let day: String = r.try_get(0)?;
@@ -92,12 +95,15 @@ pub async fn import_csv(
             .bind(i64::from(*y))
             .execute(tx.conn())
             .await?;
-        query(be, "INSERT INTO calendar_years (year, source, imported_at) VALUES (?, ?, ?)")
-            .bind(i64::from(*y))
-            .bind(source.to_string())
-            .bind(rfc3339(now))
-            .execute(tx.conn())
-            .await?;
+        query(
+            be,
+            "INSERT INTO calendar_years (year, source, imported_at) VALUES (?, ?, ?)",
+        )
+        .bind(i64::from(*y))
+        .bind(source.to_string())
+        .bind(rfc3339(now))
+        .execute(tx.conn())
+        .await?;
     }
     for d in &days {
         query(
@@ -120,7 +126,14 @@ pub async fn import_csv(
         Event {
             actor,
             event_type: "calendar.import",
-            object: &format!("calendar:{}", years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(",")),
+            object: &format!(
+                "calendar:{}",
+                years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
             outcome: Outcome::Success,
             detail: serde_json::json!({
                 "source": source, "holidays": holidays, "workdays": workdays,
@@ -157,13 +170,19 @@ pub async fn add_local_day_off(
     let mut cal = k.calendar();
     cal.add_local_day_off(day, reason.clone());
     let mut tx = k.db.begin().await?;
-    let exists: i64 = query_scalar(be, "SELECT COUNT(*) FROM local_days_off WHERE agency_id = ? AND day = ?")
-        .bind(agency.id)
-        .bind(fmt_date(day))
-        .fetch_one(tx.conn())
-        .await?;
+    let exists: i64 = query_scalar(
+        be,
+        "SELECT COUNT(*) FROM local_days_off WHERE agency_id = ? AND day = ?",
+    )
+    .bind(agency.id)
+    .bind(fmt_date(day))
+    .fetch_one(tx.conn())
+    .await?;
     if exists > 0 {
-        return Err(Error::Conflict(format!("{} 已登记为本机关放假日", fmt_date(day))));
+        return Err(Error::Conflict(format!(
+            "{} 已登记为本机关放假日",
+            fmt_date(day)
+        )));
     }
     query(
         be,

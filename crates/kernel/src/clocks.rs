@@ -129,10 +129,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<StoredClock> {
     })
 }
 
-
-
 pub async fn get(db: &Db, module: &str, object: &str) -> Result<Option<StoredClock>> {
-
     let row = query(
         db.backend(),
         "SELECT id, module, object, received, base, extension, restart, pauses, due, provisional, closed_at \
@@ -160,12 +157,15 @@ pub async fn recompute_all(tx: &mut WriteTx, cal: &Calendar) -> Result<usize> {
         let c = from_row(r)?;
         let d = due_date(cal, &c.input)?;
         if d.due != c.due || d.provisional != c.provisional {
-            query(be, "UPDATE clocks SET due = ?, provisional = ? WHERE id = ?")
-                .bind(fmt_date(d.due))
-                .bind(i64::from(d.provisional))
-                .bind(c.id)
-                .execute(tx.conn())
-                .await?;
+            query(
+                be,
+                "UPDATE clocks SET due = ?, provisional = ? WHERE id = ?",
+            )
+            .bind(fmt_date(d.due))
+            .bind(i64::from(d.provisional))
+            .bind(c.id)
+            .execute(tx.conn())
+            .await?;
             changed += 1;
         }
     }

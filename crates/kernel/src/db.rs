@@ -35,7 +35,9 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("backend", &self.backend).finish()
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -84,9 +86,8 @@ impl Db {
                 format!("不支持的数据库地址“{url}”：应以 sqlite: 或 postgres:// 开头"),
             ));
         };
-        let opts = AnyConnectOptions::from_str(url).map_err(|e| {
-            Error::invalid("invalid_database_url", format!("数据库地址无效：{e}"))
-        })?;
+        let opts = AnyConnectOptions::from_str(url)
+            .map_err(|e| Error::invalid("invalid_database_url", format!("数据库地址无效：{e}")))?;
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()

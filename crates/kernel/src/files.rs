@@ -47,13 +47,16 @@ pub async fn put(
         .fetch_one(tx.conn())
         .await?;
     if exists == 0 {
-        query(be, "INSERT INTO files (hash, size, mime, created_at) VALUES (?, ?, ?, ?)")
-            .bind(h.clone())
-            .bind(bytes.len() as i64)
-            .bind(mime.to_string())
-            .bind(rfc3339(now))
-            .execute(tx.conn())
-            .await?;
+        query(
+            be,
+            "INSERT INTO files (hash, size, mime, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(h.clone())
+        .bind(bytes.len() as i64)
+        .bind(mime.to_string())
+        .bind(rfc3339(now))
+        .execute(tx.conn())
+        .await?;
     }
     Ok(h)
 }

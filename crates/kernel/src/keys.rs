@@ -47,10 +47,13 @@ impl Keys {
         let dir = keys_dir(data_dir);
         for name in ["audit.key", "data.key"] {
             if !dir.join(name).exists() {
-                return Err(Error::Key(format!(
-                    "未找到密钥文件 {}：请先把备份时另行保存的密钥复制到该目录",
-                    dir.join(name).display()
-                )));
+                return Err(Error::invalid(
+                    "missing_keys",
+                    format!(
+                        "未找到密钥文件 {}：请先把备份时另行保存的密钥复制到该目录",
+                        dir.join(name).display()
+                    ),
+                ));
             }
         }
         Keys::load_or_create(data_dir)

@@ -1,31 +1,40 @@
 //! Yearly sequences (索引号, 文号, minutes, application numbers): taken
 //! inside the caller's transaction, never reused, gap-free per scope/year.
 
-use crate::db::{WriteTx, query, query_scalar};
 use crate::Result;
+use crate::db::{WriteTx, query, query_scalar};
 
 /// The next number of `scope` in `year`, starting at 1.
 pub async fn next(tx: &mut WriteTx, scope: &str, year: i32) -> Result<i64> {
     let be = tx.backend();
-    let n = query(be, "UPDATE sequences SET value = value + 1 WHERE scope = ? AND year = ?")
+    let n = query(
+        be,
+        "UPDATE sequences SET value = value + 1 WHERE scope = ? AND year = ?",
+    )
+    .bind(scope.to_string())
+    .bind(i64::from(year))
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        query(
+            be,
+            "INSERT INTO sequences (scope, year, value) VALUES (?, ?, 1)",
+        )
         .bind(scope.to_string())
         .bind(i64::from(year))
         .execute(tx.conn())
-        .await?
-        .rows_affected();
-    if n == 0 {
-        query(be, "INSERT INTO sequences (scope, year, value) VALUES (?, ?, 1)")
-            .bind(scope.to_string())
-            .bind(i64::from(year))
-            .execute(tx.conn())
-            .await?;
+        .await?;
         return Ok(1);
     }
-    Ok(query_scalar(be, "SELECT value FROM sequences WHERE scope = ? AND year = ?")
-        .bind(scope.to_string())
-        .bind(i64::from(year))
-        .fetch_one(tx.conn())
-        .await?)
+    Ok(query_scalar(
+        be,
+        "SELECT value FROM sequences WHERE scope = ? AND year = ?",
+    )
+    .bind(scope.to_string())
+    .bind(i64::from(year))
+    .fetch_one(tx.conn())
+    .await?)
 }
 
 /// 发文字号 (GB/T 9704-2012): prefix + 〔full year〕 + number + 号, no

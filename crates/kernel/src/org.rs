@@ -78,7 +78,11 @@ pub fn check_role_set(roles: &[Role]) -> Result<(), String> {
     if admins.len() > 1 {
         return Err(format!(
             "三权分立：同一账号不能同时担任{}",
-            admins.iter().map(|r| r.label()).collect::<Vec<_>>().join("和")
+            admins
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join("和")
         ));
     }
     if admins.len() == 1 && roles.len() > 1 {
@@ -186,7 +190,11 @@ mod tests {
             from: date!(2026 - 11 - 20),
             to: date!(2026 - 11 - 25),
         }];
-        for d in [date!(2026 - 11 - 20), date!(2026 - 11 - 23), date!(2026 - 11 - 25)] {
+        for d in [
+            date!(2026 - 11 - 20),
+            date!(2026 - 11 - 23),
+            date!(2026 - 11 - 25),
+        ] {
             assert_eq!(
                 who_acts(&post(Some(11)), d, &leaves),
                 Acting::Backup {
@@ -212,7 +220,10 @@ mod tests {
             },
         ];
         let d = date!(2026 - 11 - 26);
-        assert_eq!(who_acts(&post(None), d, &leaves), Acting::Nobody { a_user_id: 10 });
+        assert_eq!(
+            who_acts(&post(None), d, &leaves),
+            Acting::Nobody { a_user_id: 10 }
+        );
         assert_eq!(
             who_acts(&post(Some(11)), d, &leaves),
             Acting::Nobody { a_user_id: 10 }
@@ -229,7 +240,10 @@ mod tests {
             Some("三权分立：同一账号不能同时担任系统管理员和审计管理员")
         );
         let e = check_role_set(&[Role::SecurityAdmin, Role::Staff]).err();
-        assert_eq!(e.as_deref(), Some("三权分立：安全管理员账号不能兼任业务角色"));
+        assert_eq!(
+            e.as_deref(),
+            Some("三权分立：安全管理员账号不能兼任业务角色")
+        );
     }
 
     #[test]

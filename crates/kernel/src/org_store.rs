@@ -73,7 +73,12 @@ pub fn check_username(name: &str) -> Result<String> {
     Ok(n.to_string())
 }
 
-pub async fn add_agency(k: &Kernel, actor: &Actor, now: OffsetDateTime, a: NewAgency) -> Result<i64> {
+pub async fn add_agency(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    a: NewAgency,
+) -> Result<i64> {
     let code = required("机关代码", &a.code, 32)?;
     let name = required("机关名称", &a.name, 100)?;
     let short = required("机关简称", &a.short_name, 40)?;
@@ -150,16 +155,30 @@ pub async fn main_agency(k: &Kernel) -> Result<Option<Agency>> {
     row.as_ref().map(agency_from).transpose()
 }
 
+/// A division (处室) to register.
+#[derive(Debug, Clone)]
+pub struct NewDivision<'a> {
+    pub agency_code: &'a str,
+    pub code: &'a str,
+    pub name: &'a str,
+    /// office | division | supervision
+    pub kind: &'a str,
+    pub sort: i64,
+}
+
 pub async fn add_division(
     k: &Kernel,
     actor: &Actor,
     now: OffsetDateTime,
-    agency_code: &str,
-    code: &str,
-    name: &str,
-    kind: &str,
-    sort: i64,
+    d: NewDivision<'_>,
 ) -> Result<i64> {
+    let NewDivision {
+        agency_code,
+        code,
+        name,
+        kind,
+        sort,
+    } = d;
     let agency = agency_by_code(k, agency_code)
         .await?
         .ok_or_else(|| Error::NotFound(format!("机关代码“{agency_code}”不存在")))?;
@@ -167,11 +186,14 @@ pub async fn add_division(
     let name = required("处室名称", name, 60)?;
     let be = k.db.backend();
     let mut tx = k.db.begin().await?;
-    let exists: i64 = query_scalar(be, "SELECT COUNT(*) FROM divisions WHERE agency_id = ? AND code = ?")
-        .bind(agency.id)
-        .bind(code.clone())
-        .fetch_one(tx.conn())
-        .await?;
+    let exists: i64 = query_scalar(
+        be,
+        "SELECT COUNT(*) FROM divisions WHERE agency_id = ? AND code = ?",
+    )
+    .bind(agency.id)
+    .bind(code.clone())
+    .fetch_one(tx.conn())
+    .await?;
     if exists > 0 {
         return Err(Error::Conflict(format!("处室代码“{code}”已存在")));
     }
@@ -223,12 +245,15 @@ pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser
     };
     let division_id: Option<i64> = match (&u.division_code, &agency) {
         (Some(dc), Some(a)) => Some(
-            query_scalar(be, "SELECT id FROM divisions WHERE agency_id = ? AND code = ?")
-                .bind(a.id)
-                .bind(dc.clone())
-                .fetch_optional(k.db.pool())
-                .await?
-                .ok_or_else(|| Error::NotFound(format!("处室代码“{dc}”不存在")))?,
+            query_scalar(
+                be,
+                "SELECT id FROM divisions WHERE agency_id = ? AND code = ?",
+            )
+            .bind(a.id)
+            .bind(dc.clone())
+            .fetch_optional(k.db.pool())
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("处室代码“{dc}”不存在")))?,
         ),
         (Some(dc), None) => return Err(Error::NotFound(format!("处室代码“{dc}”不存在"))),
         _ => None,
@@ -348,7 +373,11 @@ pub async fn set_locked(
         now,
         Event {
             actor,
-            event_type: if locked { "org.user.lock" } else { "org.user.unlock" },
+            event_type: if locked {
+                "org.user.lock"
+            } else {
+                "org.user.unlock"
+            },
             object: &format!("user:{username}"),
             outcome: Outcome::Success,
             detail: serde_json::json!({}),
@@ -367,9 +396,12 @@ pub async fn list_users(k: &Kernel) -> Result<Vec<User>> {
     )
     .fetch_all(k.db.pool())
     .await?;
-    let roles = query(be, "SELECT user_id, role FROM user_roles ORDER BY user_id, role")
-        .fetch_all(k.db.pool())
-        .await?;
+    let roles = query(
+        be,
+        "SELECT user_id, role FROM user_roles ORDER BY user_id, role",
+    )
+    .fetch_all(k.db.pool())
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let id: i64 = r.try_get(0)?;
@@ -397,16 +429,29 @@ pub async fn list_users(k: &Kernel) -> Result<Vec<User>> {
     Ok(out)
 }
 
+/// A post with its A holder and optional B holder.
+#[derive(Debug, Clone)]
+pub struct NewPost<'a> {
+    pub agency_code: &'a str,
+    pub division_code: Option<&'a str>,
+    pub name: &'a str,
+    pub a_username: &'a str,
+    pub b_username: Option<&'a str>,
+}
+
 pub async fn add_post(
     k: &Kernel,
     actor: &Actor,
     now: OffsetDateTime,
-    agency_code: &str,
-    division_code: Option<&str>,
-    name: &str,
-    a_username: &str,
-    b_username: Option<&str>,
+    p: NewPost<'_>,
 ) -> Result<i64> {
+    let NewPost {
+        agency_code,
+        division_code,
+        name,
+        a_username,
+        b_username,
+    } = p;
     let name = required("岗位名称", name, 60)?;
     let agency = agency_by_code(k, agency_code)
         .await?
@@ -414,12 +459,15 @@ pub async fn add_post(
     let be = k.db.backend();
     let division_id: Option<i64> = match division_code {
         Some(dc) => Some(
-            query_scalar(be, "SELECT id FROM divisions WHERE agency_id = ? AND code = ?")
-                .bind(agency.id)
-                .bind(dc.to_string())
-                .fetch_optional(k.db.pool())
-                .await?
-                .ok_or_else(|| Error::NotFound(format!("处室代码“{dc}”不存在")))?,
+            query_scalar(
+                be,
+                "SELECT id FROM divisions WHERE agency_id = ? AND code = ?",
+            )
+            .bind(agency.id)
+            .bind(dc.to_string())
+            .fetch_optional(k.db.pool())
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("处室代码“{dc}”不存在")))?,
         ),
         None => None,
     };
@@ -472,7 +520,10 @@ pub async fn add_leave(
     let from = parse_date(from)?;
     let to = parse_date(to)?;
     if to < from {
-        return Err(Error::invalid("invalid_range", "请假结束日期不能早于开始日期"));
+        return Err(Error::invalid(
+            "invalid_range",
+            "请假结束日期不能早于开始日期",
+        ));
     }
     let reason = required("请假事由", reason, 100)?;
     let uid = user_id(k, username).await?;
@@ -580,7 +631,11 @@ pub async fn posts_on(k: &Kernel, on: Date) -> Result<Vec<PostView>> {
 }
 
 /// "Who acts for post P on date D" with the audit actor to record.
-pub async fn acting_for_post(k: &Kernel, post_id: i64, on: Date) -> Result<(Acting, Option<Actor>)> {
+pub async fn acting_for_post(
+    k: &Kernel,
+    post_id: i64,
+    on: Date,
+) -> Result<(Acting, Option<Actor>)> {
     let views = posts_on(k, on).await?;
     let v = views
         .into_iter()

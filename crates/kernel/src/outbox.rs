@@ -5,9 +5,9 @@
 use sqlx::Row;
 use time::OffsetDateTime;
 
+use crate::Result;
 use crate::db::{Db, WriteTx, query, query_scalar};
 use crate::timefmt::rfc3339;
-use crate::Result;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEvent {
@@ -40,13 +40,14 @@ pub async fn publish(
 
 /// The consumer's position (0 before its first event).
 pub async fn cursor(db: &Db, consumer: &str) -> Result<i64> {
-    Ok(
-        query_scalar(db.backend(), "SELECT last_id FROM outbox_cursors WHERE consumer = ?")
-            .bind(consumer.to_string())
-            .fetch_optional(db.pool())
-            .await?
-            .unwrap_or(0),
+    Ok(query_scalar(
+        db.backend(),
+        "SELECT last_id FROM outbox_cursors WHERE consumer = ?",
     )
+    .bind(consumer.to_string())
+    .fetch_optional(db.pool())
+    .await?
+    .unwrap_or(0))
 }
 
 /// Events after the consumer's cursor, oldest first.
@@ -90,17 +91,21 @@ pub async fn ack(db: &Db, consumer: &str, id: i64, now: OffsetDateTime) -> Resul
     .await?
     .rows_affected();
     if n == 0 {
-        let exists: i64 = query_scalar(be, "SELECT COUNT(*) FROM outbox_cursors WHERE consumer = ?")
-            .bind(consumer.to_string())
-            .fetch_one(tx.conn())
-            .await?;
-        if exists == 0 {
-            query(be, "INSERT INTO outbox_cursors (consumer, last_id, updated_at) VALUES (?, ?, ?)")
+        let exists: i64 =
+            query_scalar(be, "SELECT COUNT(*) FROM outbox_cursors WHERE consumer = ?")
                 .bind(consumer.to_string())
-                .bind(id)
-                .bind(rfc3339(now))
-                .execute(tx.conn())
+                .fetch_one(tx.conn())
                 .await?;
+        if exists == 0 {
+            query(
+                be,
+                "INSERT INTO outbox_cursors (consumer, last_id, updated_at) VALUES (?, ?, ?)",
+            )
+            .bind(consumer.to_string())
+            .bind(id)
+            .bind(rfc3339(now))
+            .execute(tx.conn())
+            .await?;
         }
     }
     tx.commit().await

@@ -43,7 +43,12 @@ pub async fn fresh_postgres(tag: &str) -> Result<Option<String>> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() % 1_000_000_000)
         .unwrap_or(0);
-    let name = format!("yg_{}_{}_{n}_{nanos}", tag.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"), std::process::id());
+    let name = format!(
+        "yg_{}_{}_{n}_{nanos}",
+        tag.to_ascii_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
+        std::process::id()
+    );
     let name: String = name.chars().take(60).collect();
     let db = Db::connect(&admin).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
@@ -54,12 +59,18 @@ pub async fn fresh_postgres(tag: &str) -> Result<Option<String>> {
         Some(i) if i > "postgres://".len() => admin[..i].to_string(),
         _ => admin.clone(),
     };
-    let query = admin.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    let query = admin
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
     Ok(Some(format!("{base}/{name}{query}")))
 }
 
 /// One kernel per available backend: ("sqlite", k) and ("postgres", k).
-pub async fn kernels(tag: &str, migrations: &[&[Migration]]) -> Result<Vec<(&'static str, Kernel)>> {
+pub async fn kernels(
+    tag: &str,
+    migrations: &[&[Migration]],
+) -> Result<Vec<(&'static str, Kernel)>> {
     let mut out = Vec::new();
     let dir = temp_dir(tag);
     let db = Db::connect(&Db::sqlite_url(&dir.join("yangguang.db"))).await?;

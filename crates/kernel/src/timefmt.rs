@@ -22,7 +22,10 @@ pub fn now_rfc3339() -> String {
 }
 
 pub fn rfc3339(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t);
+    let t = t
+        .to_offset(UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t);
     t.format(&Rfc3339).unwrap_or_default()
 }
 
@@ -47,7 +50,10 @@ pub fn parse_date(s: &str) -> Result<Date> {
     Date::parse(s, format_description!("[year]-[month]-[day]")).map_err(|_| {
         Error::invalid(
             "invalid_date",
-            format!("日期“{}”无效：应为 YYYY-MM-DD 格式的真实日期，例如 2026-09-30", crate::text::clip(s, 40)),
+            format!(
+                "日期“{}”无效：应为 YYYY-MM-DD 格式的真实日期，例如 2026-09-30",
+                crate::text::clip(s, 40)
+            ),
         )
     })
 }
@@ -73,7 +79,10 @@ mod tests {
     #[test]
     fn date_input_accepts_iso_and_refuses_impossible_dates() {
         assert_eq!(parse_date(" 2026-09-30 ").ok(), Some(date!(2026 - 09 - 30)));
-        let e = parse_date("2026-02-30").err().map(|e| e.to_string()).unwrap_or_default();
+        let e = parse_date("2026-02-30")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(e.contains("日期“2026-02-30”无效"), "{e}");
         assert!(parse_date("2026/09/30").is_err());
         assert!(parse_date("").is_err());

@@ -1,8 +1,8 @@
 //! Kernel storage on SQLite and PostgreSQL: audit chain, org, calendar
 //! import with clock recomputation, numbering, outbox, files, backup.
 
-use time::macros::{date, datetime};
 use time::OffsetDateTime;
+use time::macros::{date, datetime};
 use yangguang_kernel::audit::{self, Actor, Event, Outcome};
 use yangguang_kernel::clock::{ClockInput, Pause};
 use yangguang_kernel::db::{query, query_scalar};
@@ -40,6 +40,16 @@ fn user(name: &str, role: Role) -> NewUser {
         title: String::new(),
         password: "Abcdefgh-123".into(),
         roles: vec![role],
+    }
+}
+
+fn post<'a>(name: &'a str, a: &'a str, b: Option<&'a str>) -> org_store::NewPost<'a> {
+    org_store::NewPost {
+        agency_code: "AJJ",
+        division_code: None,
+        name,
+        a_username: a,
+        b_username: b,
     }
 }
 
@@ -84,7 +94,9 @@ async fn audit_chain_intact_counts_every_entry() {
     for (be, k) in kernels("audit_ok", &[]).await.expect("kernels") {
         log_events(&k, 5).await;
         assert_eq!(verify(&k).await, Ok(5), "{be}");
-        let head = audit::read_head(&k.keys.head_path).expect("head").expect("written");
+        let head = audit::read_head(&k.keys.head_path)
+            .expect("head")
+            .expect("written");
         assert_eq!(head.0, 5, "{be}: head file written after commit");
     }
 }
@@ -93,10 +105,13 @@ async fn audit_chain_intact_counts_every_entry() {
 async fn audit_chain_detects_an_edited_entry() {
     for (be, k) in kernels("audit_edit", &[]).await.expect("kernels") {
         log_events(&k, 5).await;
-        query(k.db.backend(), "UPDATE audit_log SET detail = '{\"i\":99}' WHERE seq = 3")
-            .execute(k.db.pool())
-            .await
-            .expect("tamper");
+        query(
+            k.db.backend(),
+            "UPDATE audit_log SET detail = '{\"i\":99}' WHERE seq = 3",
+        )
+        .execute(k.db.pool())
+        .await
+        .expect("tamper");
         let b = verify(&k).await.expect_err(be);
         assert_eq!(b.seq, 3, "{be}");
         assert!(b.reason.contains("校验码不符"), "{be}: {}", b.reason);
@@ -131,10 +146,13 @@ async fn audit_chain_detects_an_inserted_entry() {
         .execute(k.db.pool())
         .await
         .expect("tamper");
-        query(k.db.backend(), "UPDATE audit_head SET seq = 4, mac = 'abcd' WHERE id = 1")
-            .execute(k.db.pool())
-            .await
-            .expect("tamper head");
+        query(
+            k.db.backend(),
+            "UPDATE audit_head SET seq = 4, mac = 'abcd' WHERE id = 1",
+        )
+        .execute(k.db.pool())
+        .await
+        .expect("tamper head");
         let b = verify(&k).await.expect_err(be);
         assert_eq!(b.seq, 4, "{be}");
     }
@@ -154,11 +172,14 @@ async fn audit_chain_detects_truncation_through_the_head_outside_the_database() 
             .execute(k.db.pool())
             .await
             .expect("tamper");
-        query(k.db.backend(), "UPDATE audit_head SET seq = 3, mac = ? WHERE id = 1")
-            .bind(mac4)
-            .execute(k.db.pool())
-            .await
-            .expect("tamper head");
+        query(
+            k.db.backend(),
+            "UPDATE audit_head SET seq = 3, mac = ? WHERE id = 1",
+        )
+        .bind(mac4)
+        .execute(k.db.pool())
+        .await
+        .expect("tamper head");
         let b = verify(&k).await.expect_err(be);
         assert_eq!(b.seq, 4, "{be}");
         assert!(b.reason.contains("截断"), "{be}: {}", b.reason);
@@ -176,22 +197,46 @@ async fn org_refuses_duplicates_and_unknown_agencies_and_writes_nothing() {
         let audits = count(&k, "audit_log").await;
 
         let dup = org_store::add_user(&k, &Actor::cli(), NOW, user("liuyang", Role::Staff)).await;
-        assert!(matches!(&dup, Err(Error::Conflict(m)) if m == "用户名“liuyang”已存在"), "{be}: {dup:?}");
+        assert!(
+            matches!(&dup, Err(Error::Conflict(m)) if m == "用户名“liuyang”已存在"),
+            "{be}: {dup:?}"
+        );
 
         let mut unknown = user("zhaomin", Role::Staff);
         unknown.agency_code = Some("NOPE".into());
         let e = org_store::add_user(&k, &Actor::cli(), NOW, unknown).await;
-        assert!(matches!(&e, Err(Error::NotFound(m)) if m == "机关代码“NOPE”不存在"), "{be}: {e:?}");
+        assert!(
+            matches!(&e, Err(Error::NotFound(m)) if m == "机关代码“NOPE”不存在"),
+            "{be}: {e:?}"
+        );
 
         let mut long = user("zhaomin", Role::Staff);
         long.display_name = "赵".repeat(41);
         let e = org_store::add_user(&k, &Actor::cli(), NOW, long).await;
-        assert!(matches!(&e, Err(Error::Invalid { code: "field_too_long", .. })), "{be}: {e:?}");
+        assert!(
+            matches!(
+                &e,
+                Err(Error::Invalid {
+                    code: "field_too_long",
+                    ..
+                })
+            ),
+            "{be}: {e:?}"
+        );
 
         let mut two_admins = user("admin2", Role::SystemAdmin);
         two_admins.roles.push(Role::AuditAdmin);
         let e = org_store::add_user(&k, &Actor::cli(), NOW, two_admins).await;
-        assert!(matches!(&e, Err(Error::Invalid { code: "role_conflict", .. })), "{be}: {e:?}");
+        assert!(
+            matches!(
+                &e,
+                Err(Error::Invalid {
+                    code: "role_conflict",
+                    ..
+                })
+            ),
+            "{be}: {e:?}"
+        );
 
         let dup_agency = org_store::add_agency(
             &k,
@@ -211,7 +256,11 @@ async fn org_refuses_duplicates_and_unknown_agencies_and_writes_nothing() {
 
         assert_eq!(count(&k, "users").await, users, "{be}: no user written");
         assert_eq!(count(&k, "agencies").await, 1, "{be}");
-        assert_eq!(count(&k, "audit_log").await, audits, "{be}: no audit entry for refused input");
+        assert_eq!(
+            count(&k, "audit_log").await,
+            audits,
+            "{be}: no audit entry for refused input"
+        );
         assert_eq!(verify(&k).await, Ok(audits), "{be}");
     }
 }
@@ -225,33 +274,66 @@ async fn ab_post_backup_acts_for_primary_on_leave_and_unbacked_posts_are_listed(
                 .await
                 .expect("user");
         }
-        let p1 = org_store::add_post(&k, &Actor::cli(), NOW, "AJJ", None, "信息发布岗", "liuyang", Some("zhaomin"))
+        let p1 = org_store::add_post(
+            &k,
+            &Actor::cli(),
+            NOW,
+            post("信息发布岗", "liuyang", Some("zhaomin")),
+        )
+        .await
+        .expect("post");
+        org_store::add_post(&k, &Actor::cli(), NOW, post("许可窗口岗", "xugang", None))
             .await
             .expect("post");
-        org_store::add_post(&k, &Actor::cli(), NOW, "AJJ", None, "许可窗口岗", "xugang", None)
-            .await
-            .expect("post");
-        org_store::add_leave(&k, &Actor::cli(), NOW, "liuyang", "2026-11-25", "2026-11-27", "年休假")
-            .await
-            .expect("leave");
+        org_store::add_leave(
+            &k,
+            &Actor::cli(),
+            NOW,
+            "liuyang",
+            "2026-11-25",
+            "2026-11-27",
+            "年休假",
+        )
+        .await
+        .expect("leave");
         let (acting, actor) = org_store::acting_for_post(&k, p1, date!(2026 - 11 - 26))
             .await
             .expect("acting");
         assert!(matches!(acting, Acting::Backup { .. }), "{be}");
         assert_eq!(
             actor,
-            Some(Actor { user: "zhaomin".into(), acting_for: Some("liuyang".into()) }),
+            Some(Actor {
+                user: "zhaomin".into(),
+                acting_for: Some("liuyang".into())
+            }),
             "{be}: B acts for A"
         );
         let (acting, _) = org_store::acting_for_post(&k, p1, date!(2026 - 11 - 28))
             .await
             .expect("acting");
-        assert!(matches!(acting, Acting::Primary { .. }), "{be}: A is back after leave");
-        let missing = org_store::posts_without_backup(&k, date!(2026 - 11 - 26)).await.expect("list");
+        assert!(
+            matches!(acting, Acting::Primary { .. }),
+            "{be}: A is back after leave"
+        );
+        let missing = org_store::posts_without_backup(&k, date!(2026 - 11 - 26))
+            .await
+            .expect("list");
         assert_eq!(missing.len(), 1, "{be}");
         assert_eq!(missing[0].post.name, "许可窗口岗", "{be}");
-        let e = org_store::add_leave(&k, &Actor::cli(), NOW, "liuyang", "2026-11-27", "2026-11-25", "x").await;
-        assert!(matches!(e, Err(Error::Invalid { .. })), "{be}: leave ending before it starts");
+        let e = org_store::add_leave(
+            &k,
+            &Actor::cli(),
+            NOW,
+            "liuyang",
+            "2026-11-27",
+            "2026-11-25",
+            "x",
+        )
+        .await;
+        assert!(
+            matches!(e, Err(Error::Invalid { .. })),
+            "{be}: leave ending before it starts"
+        );
     }
 }
 
@@ -268,9 +350,15 @@ async fn calendar_import_recomputes_provisional_due_dates() {
             restart: None,
         };
         let mut tx = k.db.begin().await.expect("tx");
-        let before = clocks::save(&mut tx, &k.calendar(), "requests", "YSQ-2026-000001", &input)
-            .await
-            .expect("save");
+        let before = clocks::save(
+            &mut tx,
+            &k.calendar(),
+            "requests",
+            "YSQ-2026-000001",
+            &input,
+        )
+        .await
+        .expect("save");
         tx.commit().await.expect("commit");
         assert!(before.provisional, "{be}: 2027 not announced yet");
         assert_eq!(before.due, date!(2027 - 01 - 22), "{be}");
@@ -294,7 +382,14 @@ async fn calendar_import_recomputes_provisional_due_dates() {
 #[tokio::test]
 async fn calendar_import_refuses_a_bad_file_and_writes_nothing() {
     for (be, k) in kernels("cal_bad", &[]).await.expect("kernels") {
-        let e = calendar_store::import_csv(&k, &Actor::cli(), NOW, "bad.csv", "date,kind,festival\n2027-02-30,holiday,春节\n").await;
+        let e = calendar_store::import_csv(
+            &k,
+            &Actor::cli(),
+            NOW,
+            "bad.csv",
+            "date,kind,festival\n2027-02-30,holiday,春节\n",
+        )
+        .await;
         let msg = e.expect_err(be).to_string();
         assert!(msg.contains("2027-02-30"), "{be}: {msg}");
         assert!(!k.calendar().has_arrangement(2027), "{be}");
@@ -321,23 +416,50 @@ async fn local_day_off_moves_open_due_dates() {
         let input = ClockInput {
             received: date!(2026 - 11 - 02),
             base: 5,
-            pauses: vec![Pause { from: date!(2026 - 11 - 03), to: Some(date!(2026 - 11 - 04)) }],
+            pauses: vec![Pause {
+                from: date!(2026 - 11 - 03),
+                to: Some(date!(2026 - 11 - 04)),
+            }],
             extension: 0,
             restart: None,
         };
         let mut tx = k.db.begin().await.expect("tx");
-        let d = clocks::save(&mut tx, &k.calendar(), "requests", "A1", &input).await.expect("save");
-        tx.commit().await.expect("commit");
-        assert_eq!(d.due, date!(2026 - 11 - 10), "{be}: 5 + 1 paused working day");
-        let n = calendar_store::add_local_day_off(&k, &Actor::cli(), NOW, "AJJ", "2026-11-09", "地方节日")
+        let d = clocks::save(&mut tx, &k.calendar(), "requests", "A1", &input)
             .await
-            .expect("day off");
+            .expect("save");
+        tx.commit().await.expect("commit");
+        assert_eq!(
+            d.due,
+            date!(2026 - 11 - 10),
+            "{be}: 5 + 1 paused working day"
+        );
+        let n = calendar_store::add_local_day_off(
+            &k,
+            &Actor::cli(),
+            NOW,
+            "AJJ",
+            "2026-11-09",
+            "地方节日",
+        )
+        .await
+        .expect("day off");
         assert_eq!(n, 1, "{be}");
-        let c = clocks::get(&k.db, "requests", "A1").await.expect("get").expect("stored");
+        let c = clocks::get(&k.db, "requests", "A1")
+            .await
+            .expect("get")
+            .expect("stored");
         assert_eq!(c.due, date!(2026 - 11 - 11), "{be}");
-        let overdue = clocks::overdue(&k.db, date!(2026 - 11 - 12)).await.expect("overdue");
+        let overdue = clocks::overdue(&k.db, date!(2026 - 11 - 12))
+            .await
+            .expect("overdue");
         assert_eq!(overdue.len(), 1, "{be}");
-        assert!(clocks::overdue(&k.db, date!(2026 - 11 - 11)).await.expect("overdue").is_empty(), "{be}: not overdue on the due date");
+        assert!(
+            clocks::overdue(&k.db, date!(2026 - 11 - 11))
+                .await
+                .expect("overdue")
+                .is_empty(),
+            "{be}: not overdue on the due date"
+        );
     }
 }
 
@@ -356,7 +478,11 @@ async fn yearly_sequences_count_from_one_per_scope_and_year() {
         numbering::next(&mut tx, "ysq", 2026).await.expect("n");
         drop(tx);
         let mut tx = k.db.begin().await.expect("tx");
-        assert_eq!(numbering::next(&mut tx, "ysq", 2026).await.expect("n"), 3, "{be}");
+        assert_eq!(
+            numbering::next(&mut tx, "ysq", 2026).await.expect("n"),
+            3,
+            "{be}"
+        );
         tx.commit().await.expect("commit");
     }
 }
@@ -366,17 +492,40 @@ async fn outbox_consumers_follow_with_their_own_cursor() {
     for (be, k) in kernels("outbox", &[]).await.expect("kernels") {
         let mut tx = k.db.begin().await.expect("tx");
         for i in 0..3 {
-            outbox::publish(&mut tx, NOW, "disclosure.published", &format!("item:{i}"), &serde_json::json!({ "i": i }))
-                .await
-                .expect("publish");
+            outbox::publish(
+                &mut tx,
+                NOW,
+                "disclosure.published",
+                &format!("item:{i}"),
+                &serde_json::json!({ "i": i }),
+            )
+            .await
+            .expect("publish");
         }
         tx.commit().await.expect("commit");
-        let p = outbox::pending(&k.db, "search@node1", 10).await.expect("pending");
+        let p = outbox::pending(&k.db, "search@node1", 10)
+            .await
+            .expect("pending");
         assert_eq!(p.len(), 3, "{be}");
-        outbox::ack(&k.db, "search@node1", p[1].id, NOW).await.expect("ack");
-        let rest = outbox::pending(&k.db, "search@node1", 10).await.expect("pending");
-        assert_eq!(rest.iter().map(|e| e.object.as_str()).collect::<Vec<_>>(), vec!["item:2"], "{be}");
-        assert_eq!(outbox::pending(&k.db, "search@node2", 10).await.expect("pending").len(), 3, "{be}: other node's cursor is its own");
+        outbox::ack(&k.db, "search@node1", p[1].id, NOW)
+            .await
+            .expect("ack");
+        let rest = outbox::pending(&k.db, "search@node1", 10)
+            .await
+            .expect("pending");
+        assert_eq!(
+            rest.iter().map(|e| e.object.as_str()).collect::<Vec<_>>(),
+            vec!["item:2"],
+            "{be}"
+        );
+        assert_eq!(
+            outbox::pending(&k.db, "search@node2", 10)
+                .await
+                .expect("pending")
+                .len(),
+            3,
+            "{be}: other node's cursor is its own"
+        );
     }
 }
 
@@ -384,12 +533,38 @@ async fn outbox_consumers_follow_with_their_own_cursor() {
 async fn files_are_content_addressed_and_checked_on_read() {
     for (be, k) in kernels("files", &[]).await.expect("kernels") {
         let mut tx = k.db.begin().await.expect("tx");
-        let h = files::put(&mut tx, &k.data_dir, NOW, "附件内容".as_bytes(), "text/plain").await.expect("put");
-        let h2 = files::put(&mut tx, &k.data_dir, NOW, "附件内容".as_bytes(), "text/plain").await.expect("put");
+        let h = files::put(
+            &mut tx,
+            &k.data_dir,
+            NOW,
+            "附件内容".as_bytes(),
+            "text/plain",
+        )
+        .await
+        .expect("put");
+        let h2 = files::put(
+            &mut tx,
+            &k.data_dir,
+            NOW,
+            "附件内容".as_bytes(),
+            "text/plain",
+        )
+        .await
+        .expect("put");
         tx.commit().await.expect("commit");
         assert_eq!(h, h2, "{be}");
-        assert_eq!(files::get(&k.data_dir, &h).expect("get"), "附件内容".as_bytes(), "{be}");
-        assert!(matches!(files::get(&k.data_dir, "../etc/passwd"), Err(Error::NotFound(_))), "{be}");
+        assert_eq!(
+            files::get(&k.data_dir, &h).expect("get"),
+            "附件内容".as_bytes(),
+            "{be}"
+        );
+        assert!(
+            matches!(
+                files::get(&k.data_dir, "../etc/passwd"),
+                Err(Error::NotFound(_))
+            ),
+            "{be}"
+        );
     }
 }
 
@@ -397,9 +572,19 @@ async fn files_are_content_addressed_and_checked_on_read() {
 async fn backup_and_restore_round_trip_keeps_data_files_and_a_valid_audit_chain() {
     for (be, k) in kernels("backup", &[]).await.expect("kernels") {
         agency(&k).await;
-        org_store::add_user(&k, &Actor::cli(), NOW, user("liuyang", Role::Staff)).await.expect("user");
+        org_store::add_user(&k, &Actor::cli(), NOW, user("liuyang", Role::Staff))
+            .await
+            .expect("user");
         let mut tx = k.db.begin().await.expect("tx");
-        let h = files::put(&mut tx, &k.data_dir, NOW, b"%PDF-1.4 demo", "application/pdf").await.expect("put");
+        let h = files::put(
+            &mut tx,
+            &k.data_dir,
+            NOW,
+            b"%PDF-1.4 demo",
+            "application/pdf",
+        )
+        .await
+        .expect("put");
         tx.commit().await.expect("commit");
         let audits = count(&k, "audit_log").await;
         let file = k.data_dir.join("snapshot.tar");
@@ -412,13 +597,23 @@ async fn backup_and_restore_round_trip_keeps_data_files_and_a_valid_audit_chain(
             assert_eq!(r.rows, s.rows, "{be}->{tbe}");
             assert_eq!(count(&target, "users").await, 1, "{be}->{tbe}");
             assert_eq!(verify(&target).await, Ok(audits), "{be}->{tbe}");
-            assert_eq!(files::get(&target.data_dir, &h).expect("file"), b"%PDF-1.4 demo", "{be}->{tbe}");
+            assert_eq!(
+                files::get(&target.data_dir, &h).expect("file"),
+                b"%PDF-1.4 demo",
+                "{be}->{tbe}"
+            );
             // New rows get fresh ids after restore.
             org_store::add_user(&target, &Actor::cli(), NOW, user("zhaomin", Role::Staff))
                 .await
                 .expect("insert after restore");
             // Restoring twice is refused: the target is no longer empty.
-            assert!(matches!(backup::restore(&target, &file).await, Err(Error::Conflict(_))), "{be}->{tbe}");
+            assert!(
+                matches!(
+                    backup::restore(&target, &file).await,
+                    Err(Error::Conflict(_))
+                ),
+                "{be}->{tbe}"
+            );
         }
     }
 }

@@ -120,7 +120,10 @@ pub struct WorkingDaysQuery {
 }
 
 fn missing(name: &str) -> ApiError {
-    ApiError(Error::invalid("missing_parameter", format!("缺少参数 {name}")))
+    ApiError(Error::invalid(
+        "missing_parameter",
+        format!("缺少参数 {name}"),
+    ))
 }
 
 async fn working_days(
@@ -180,7 +183,10 @@ fn number(name: &str, v: Option<String>, default: u32) -> Result<u32, Error> {
         Some(s) => s.parse().map_err(|_| {
             Error::invalid(
                 "invalid_number",
-                format!("参数 {name} 的值“{}”不是非负整数", yangguang_kernel::text::clip(s, 20)),
+                format!(
+                    "参数 {name} 的值“{}”不是非负整数",
+                    yangguang_kernel::text::clip(s, 20)
+                ),
             )
         }),
     }
@@ -191,17 +197,27 @@ pub fn parse_pause(s: &str) -> Result<Pause, Error> {
     let (a, b) = s.split_once("..").ok_or_else(|| {
         Error::invalid(
             "invalid_pause",
-            format!("中止区间“{}”格式应为 FROM..TO，例如 2026-10-09..2026-10-16", yangguang_kernel::text::clip(s, 40)),
+            format!(
+                "中止区间“{}”格式应为 FROM..TO，例如 2026-10-09..2026-10-16",
+                yangguang_kernel::text::clip(s, 40)
+            ),
         )
     })?;
-    let to = if b.trim().is_empty() { None } else { Some(parse_date(b)?) };
+    let to = if b.trim().is_empty() {
+        None
+    } else {
+        Some(parse_date(b)?)
+    };
     Ok(Pause {
         from: parse_date(a)?,
         to,
     })
 }
 
-async fn due(State(st): State<AppState>, Query(q): Query<DueQuery>) -> Result<Json<Value>, ApiError> {
+async fn due(
+    State(st): State<AppState>,
+    Query(q): Query<DueQuery>,
+) -> Result<Json<Value>, ApiError> {
     let received = parse_date(&q.received.ok_or_else(|| missing("received"))?)?;
     let pauses = q
         .pause

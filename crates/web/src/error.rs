@@ -39,7 +39,8 @@ impl From<Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = status_of(&self.0);
-        let body = serde_json::json!({ "error": self.0.code(), "message": public_message(&self.0) });
+        let body =
+            serde_json::json!({ "error": self.0.code(), "message": public_message(&self.0) });
         (status, axum::Json(body)).into_response()
     }
 }

@@ -18,7 +18,10 @@ pub struct Site {
 
 impl Site {
     pub async fn load(k: &Kernel) -> Site {
-        let agency = yangguang_kernel::org_store::main_agency(k).await.ok().flatten();
+        let agency = yangguang_kernel::org_store::main_agency(k)
+            .await
+            .ok()
+            .flatten();
         let get = |key: &'static str| {
             let k = k.clone();
             async move {
@@ -40,7 +43,10 @@ impl Site {
                 .map(|a| a.name.clone())
                 .unwrap_or_else(|| "阳光政务".to_string()),
             site_name: "政府信息公开".to_string(),
-            address: agency.as_ref().map(|a| a.address.clone()).unwrap_or_default(),
+            address: agency
+                .as_ref()
+                .map(|a| a.address.clone())
+                .unwrap_or_default(),
             phone: agency.as_ref().map(|a| a.phone.clone()).unwrap_or_default(),
             site_code: get("site.code").await,
             icp: get("site.icp").await,

@@ -103,7 +103,10 @@ pub fn parse_calc(from: &str, days: &str) -> Result<(time::Date, u32), Error> {
     let n: u32 = days.parse().map_err(|_| {
         Error::invalid(
             "invalid_days",
-            format!("工作日数“{}”无效：应为 1 到 3650 之间的整数", yangguang_kernel::text::clip(days, 20)),
+            format!(
+                "工作日数“{}”无效：应为 1 到 3650 之间的整数",
+                yangguang_kernel::text::clip(days, 20)
+            ),
         )
     })?;
     if n == 0 || n > 3650 {
@@ -167,7 +170,11 @@ pub async fn gongzuori(
     } else {
         from
     };
-    let days = if days.is_empty() { "20".to_string() } else { days };
+    let days = if days.is_empty() {
+        "20".to_string()
+    } else {
+        days
+    };
     render(
         status,
         &CalcPage {
@@ -213,7 +220,11 @@ pub async fn pref(Query(q): Query<PrefQuery>) -> Response {
     resp
 }
 
-pub async fn not_found(State(st): State<AppState>, headers: HeaderMap, uri: OriginalUri) -> Response {
+pub async fn not_found(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: OriginalUri,
+) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError(Error::NotFound("接口不存在".into())).into_response();
     }

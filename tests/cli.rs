@@ -1,0 +1,426 @@
+//! The `yangguang` command line as a user runs it: first line is the
+//! answer, explanation after, warnings on stderr, exit codes for refusals.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_yangguang"));
+    c.env_remove("YANGGUANG_DATABASE")
+        .env_remove("YANGGUANG_DATA_DIR");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run yangguang")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn first_line(o: &Output) -> String {
+    stdout(o).lines().next().unwrap_or_default().to_string()
+}
+
+fn temp(tag: &str) -> PathBuf {
+    yangguang_kernel::testing::temp_dir(tag)
+}
+
+fn dir_arg(p: &Path) -> String {
+    p.display().to_string()
+}
+
+#[test]
+fn rules_working_days_prints_the_due_date_first_then_each_skipped_day() {
+    let o = run(&["rules", "working-days", "2026-09-30", "20"]);
+    assert!(o.status.success());
+    assert_eq!(first_line(&o), "2026-11-03");
+    let out = stdout(&o);
+    assert!(out.contains("2026-10-01 星期四 国庆节假期"), "{out}");
+    assert!(out.contains("跳过 14 天"), "{out}");
+    assert!(stderr(&o).is_empty(), "no warning inside announced years");
+}
+
+#[test]
+fn rules_working_days_warns_on_stderr_for_a_year_without_arrangement() {
+    let o = run(&["rules", "working-days", "2026-12-20", "20"]);
+    assert!(o.status.success());
+    assert_eq!(first_line(&o), "2027-01-15");
+    assert!(
+        stderr(&o).contains("2027年 的节假日安排尚未公布"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn rules_refuse_bad_dates_and_out_of_range_counts_with_exit_2() {
+    for (args, msg) in [
+        (
+            vec!["rules", "working-days", "2026-02-30", "5"],
+            "日期“2026-02-30”无效",
+        ),
+        (
+            vec!["rules", "working-days", "2026-09-30", "-1"],
+            "工作日数“-1”无效",
+        ),
+        (
+            vec!["rules", "working-days", "2026-09-30", "3651"],
+            "工作日数 3651 超出范围",
+        ),
+        (
+            vec!["rules", "is-working-day", "20261001"],
+            "日期“20261001”无效",
+        ),
+        (
+            vec![
+                "rules",
+                "due-date",
+                "--received",
+                "2026-09-30",
+                "--extend",
+                "21",
+            ],
+            "20",
+        ),
+        (
+            vec![
+                "rules",
+                "due-date",
+                "--received",
+                "2026-09-30",
+                "--pause",
+                "2026-10-16..2026-10-09",
+            ],
+            "中止",
+        ),
+    ] {
+        let o = bin().args(&args).output().expect("run");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stdout(&o).is_empty(), "{args:?}: nothing on stdout");
+        assert!(stderr(&o).contains(msg), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn rules_is_working_day_answers_yes_or_no_with_the_reason() {
+    let o = run(&["rules", "is-working-day", "2026-10-10"]);
+    assert_eq!(first_line(&o), "yes");
+    assert!(stdout(&o).contains("国庆节调休上班日"));
+    let o = run(&["rules", "is-working-day", "2026-10-01"]);
+    assert_eq!(first_line(&o), "no");
+    assert!(stdout(&o).contains("国庆节假期"));
+}
+
+#[test]
+fn rules_due_date_follows_clock_arithmetic_of_rules_section_1() {
+    let o = run(&[
+        "rules",
+        "due-date",
+        "--received",
+        "2026-09-30",
+        "--pause",
+        "2026-10-09..2026-10-16",
+    ]);
+    assert_eq!(first_line(&o), "2026-11-11");
+    let o = run(&[
+        "rules",
+        "due-date",
+        "--received",
+        "2026-09-30",
+        "--pause",
+        "2026-10-09..2026-10-16",
+        "--extend",
+        "10",
+    ]);
+    assert_eq!(first_line(&o), "2026-11-25");
+    assert!(stdout(&o).contains("合计：36个工作日"), "{}", stdout(&o));
+    // A restart drops earlier pauses and counts from the supplement.
+    let o = run(&[
+        "rules",
+        "due-date",
+        "--received",
+        "2026-09-30",
+        "--pause",
+        "2026-10-09..2026-10-16",
+        "--restart",
+        "2026-10-20",
+    ]);
+    assert_eq!(first_line(&o), "2026-11-17");
+}
+
+#[test]
+fn commands_on_a_missing_data_dir_explain_what_to_do() {
+    let d = temp("cli-missing").join("nope");
+    let o = run(&["user", "list", "--data-dir", &dir_arg(&d)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("数据目录"), "{}", stderr(&o));
+    assert!(!d.exists(), "nothing created");
+}
+
+#[test]
+fn user_commands_add_list_lock_and_refuse_duplicates_and_weak_passwords() {
+    let d = temp("cli-user");
+    let dd = dir_arg(&d);
+    assert!(run(&["migrate", "--data-dir", &dd]).status.success());
+    let o = run(&[
+        "user",
+        "add",
+        "liuyang",
+        "--name",
+        "刘洋",
+        "--role",
+        "staff",
+        "--password",
+        "Abcdefgh-123",
+        "--data-dir",
+        &dd,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "user",
+        "add",
+        "liuyang",
+        "--name",
+        "刘洋",
+        "--role",
+        "staff",
+        "--password",
+        "Abcdefgh-123",
+        "--data-dir",
+        &dd,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("用户名“liuyang”已存在"));
+    let o = run(&[
+        "user",
+        "add",
+        "zhaomin",
+        "--name",
+        "赵敏",
+        "--role",
+        "staff",
+        "--password",
+        "short",
+        "--data-dir",
+        &dd,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("密码至少 10 位"));
+    let o = run(&[
+        "user",
+        "add",
+        "boss",
+        "--name",
+        "某",
+        "--role",
+        "king",
+        "--password",
+        "Abcdefgh-123",
+        "--data-dir",
+        &dd,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("未知角色“king”"));
+    let o = run(&[
+        "user",
+        "add",
+        "adm",
+        "--name",
+        "管理员",
+        "--role",
+        "system_admin",
+        "--role",
+        "audit_admin",
+        "--password",
+        "Abcdefgh-123",
+        "--data-dir",
+        &dd,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("三权分立"));
+    assert!(
+        run(&["user", "lock", "liuyang", "--data-dir", &dd])
+            .status
+            .success()
+    );
+    let list = stdout(&run(&["user", "list", "--data-dir", &dd]));
+    assert!(list.contains("liuyang\t刘洋"), "{list}");
+    assert!(list.contains("已锁定"), "{list}");
+    assert!(!list.contains("zhaomin"), "refused user not written");
+    assert!(
+        run(&["user", "unlock", "liuyang", "--data-dir", &dd])
+            .status
+            .success()
+    );
+    let o = run(&["user", "lock", "ghost", "--data-dir", &dd]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("用户“ghost”不存在"));
+    let o = bin()
+        .args(["user", "passwd", "liuyang", "--data-dir", &dd])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "empty password from stdin refused"
+    );
+    // Three accepted changes plus the user: every change audited, chain intact.
+    let o = run(&["audit", "verify", "--data-dir", &dd]);
+    assert!(o.status.success());
+    assert_eq!(first_line(&o), "3");
+}
+
+#[test]
+fn audit_verify_fails_with_the_first_broken_entry_after_tampering() {
+    let d = temp("cli-audit");
+    let dd = dir_arg(&d);
+    assert!(
+        run(&["demo", "--no-serve", "--data-dir", &dd])
+            .status
+            .success()
+    );
+    let o = run(&["audit", "verify", "--data-dir", &dd]);
+    assert!(o.status.success());
+    let n: i64 = first_line(&o).parse().expect("count");
+    assert!(n > 20, "demo seeding is audited: {n}");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    rt.block_on(async {
+        let db = yangguang_kernel::db::Db::connect(&yangguang_kernel::db::Db::sqlite_url(
+            &d.join("yangguang.db"),
+        ))
+        .await
+        .expect("db");
+        yangguang_kernel::db::query(
+            db.backend(),
+            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 5",
+        )
+        .execute(db.pool())
+        .await
+        .expect("tamper");
+        db.close().await;
+    });
+    let o = run(&["audit", "verify", "--data-dir", &dd]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(first_line(&o), "broken 5");
+}
+
+#[test]
+fn demo_seeds_the_suzhou_bureau_with_a_backup_acting_for_an_absent_primary() {
+    let d = temp("cli-demo");
+    let dd = dir_arg(&d);
+    let o = run(&["demo", "--no-serve", "--data-dir", &dd]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("auditadmin"));
+    let posts = stdout(&run(&["org", "posts", "--data-dir", &dd]));
+    assert!(posts.contains("赵敏（B岗代刘洋）"), "{posts}");
+    let missing = stdout(&run(&["org", "posts", "--missing-b", "--data-dir", &dd]));
+    assert!(missing.contains("行政许可窗口岗"), "{missing}");
+    assert!(!missing.contains("政务公开信息发布岗"), "{missing}");
+    let users = stdout(&run(&["user", "list", "--data-dir", &dd]));
+    for label in [
+        "主要领导",
+        "分管局领导",
+        "办公室",
+        "处室负责人",
+        "工作人员",
+        "监察室（监督）",
+        "系统管理员",
+        "安全管理员",
+        "审计管理员",
+    ] {
+        assert!(users.contains(label), "demo lacks a {label} user");
+    }
+    // Running the demo again does not seed twice.
+    assert!(
+        run(&["demo", "--no-serve", "--data-dir", &dd])
+            .status
+            .success()
+    );
+    let again = stdout(&run(&["user", "list", "--data-dir", &dd]));
+    assert_eq!(again.lines().count(), users.lines().count());
+}
+
+#[test]
+fn calendar_import_makes_next_year_definitive_for_that_data_dir() {
+    let d = temp("cli-cal");
+    let dd = dir_arg(&d);
+    assert!(run(&["migrate", "--data-dir", &dd]).status.success());
+    let csv = d.join("2027.csv");
+    std::fs::write(&csv, "date,kind,festival\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n")
+        .expect("write");
+    let o = run(&["calendar", "import", &dir_arg(&csv), "--data-dir", &dd]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已导入 2027 年节假日安排：放假 3 天"));
+    let o = run(&[
+        "rules",
+        "working-days",
+        "2026-12-31",
+        "1",
+        "--data-dir",
+        &dd,
+    ]);
+    assert_eq!(first_line(&o), "2027-01-04");
+    assert!(
+        stderr(&o).is_empty(),
+        "2027 is announced now: {}",
+        stderr(&o)
+    );
+    let bad = d.join("bad.csv");
+    std::fs::write(&bad, "date,kind\n2027-01-01,holiday\n").expect("write");
+    let o = run(&["calendar", "import", &dir_arg(&bad), "--data-dir", &dd]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).is_empty());
+}
+
+#[test]
+fn backup_excludes_keys_and_restore_needs_them_then_verifies_the_audit_chain() {
+    let src = temp("cli-backup");
+    let s = dir_arg(&src);
+    assert!(
+        run(&["demo", "--no-serve", "--data-dir", &s])
+            .status
+            .success()
+    );
+    let file = src.join("snap.tar");
+    let o = run(&["backup", "--to", &dir_arg(&file), "--data-dir", &s]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("备份不含密钥"));
+    let archive = String::from_utf8_lossy(&std::fs::read(&file).expect("tar")).to_string();
+    for k in ["audit.key", "data.key"] {
+        let key = std::fs::read_to_string(src.join("keys").join(k)).expect("key");
+        assert!(
+            !archive.contains(key.trim()),
+            "{k} must not be in the backup"
+        );
+    }
+
+    let target = temp("cli-restore");
+    let t = dir_arg(&target);
+    let o = run(&["restore", "--from", &dir_arg(&file), "--data-dir", &t]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "refused without the separately kept keys"
+    );
+    assert!(stderr(&o).contains("密钥"), "{}", stderr(&o));
+
+    std::fs::create_dir_all(target.join("keys")).expect("mkdir");
+    for k in ["audit.key", "data.key"] {
+        std::fs::copy(src.join("keys").join(k), target.join("keys").join(k)).expect("copy key");
+    }
+    let o = run(&["restore", "--from", &dir_arg(&file), "--data-dir", &t]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("审计日志校验通过"));
+    let users = stdout(&run(&["user", "list", "--data-dir", &t]));
+    assert!(users.contains("wangjg\t王建国"), "{users}");
+}
