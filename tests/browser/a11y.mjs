@@ -51,6 +51,9 @@ const PAGES = [
   { path: '/no-such-page', status: 404, text: ['页面不存在', '返回首页'] },
 ];
 
+// Pages checked again with axe in 长者模式 and in 无障碍浏览.
+const MODE_PAGES = ['/', '/xxgk/', '/gongju/gongzuori?from=2026-09-30&days=20'];
+
 let passed = 0;
 let failed = 0;
 
@@ -80,6 +83,33 @@ async function bodyState(page) {
     cls: document.body.className,
     fontSize: parseFloat(getComputedStyle(document.body).fontSize),
   }));
+}
+
+// Injects axe-core into the page and runs the WCAG 2.0/2.1 A and AA rules.
+async function axeCheck(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const res = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return {
+      passes: r.passes.length,
+      violations: r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map((n) => n.target.join(' ')),
+        summary: v.nodes[0] ? v.nodes[0].failureSummary : '',
+      })),
+    };
+  }, AXE_TAGS);
+  if (res.passes === 0) return { ok: false, detail: 'axe ran no rule (was it injected?)' };
+  if (res.violations.length === 0) return `0 violations, ${res.passes} rules passed`;
+  for (const v of res.violations) {
+    console.error(`     axe ${v.id} [${v.impact}] ${v.help}`);
+    for (const t of v.targets) console.error(`       target: ${t}`);
+    if (v.summary) console.error(`       ${v.summary.replace(/\n\s*/g, ' / ')}`);
+  }
+  return { ok: false, detail: `${res.violations.length} violation(s): ${res.violations.map((v) => v.id).join(', ')}` };
 }
 
 async function main() {
@@ -117,30 +147,7 @@ async function main() {
         return { ok, detail: ok ? '' : `status ${st}${badSubresources.length ? `; failed: ${badSubresources.join(', ')}` : ''}` };
       });
 
-      await check(`${p}: axe-core WCAG 2.1 A/AA — no violations`, async () => {
-        await page.addScriptTag({ content: AXE_SOURCE });
-        const res = await page.evaluate(async (tags) => {
-          // eslint-disable-next-line no-undef
-          const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-          return {
-            passes: r.passes.length,
-            violations: r.violations.map((v) => ({
-              id: v.id,
-              impact: v.impact,
-              help: v.help,
-              targets: v.nodes.map((n) => n.target.join(' ')),
-              summary: v.nodes[0] ? v.nodes[0].failureSummary : '',
-            })),
-          };
-        }, AXE_TAGS);
-        if (res.violations.length === 0) return 'no violations';
-        for (const v of res.violations) {
-          console.error(`     axe ${v.id} [${v.impact}] ${v.help}`);
-          for (const t of v.targets) console.error(`       target: ${t}`);
-          if (v.summary) console.error(`       ${v.summary.replace(/\n\s*/g, ' / ')}`);
-        }
-        return { ok: false, detail: `${res.violations.length} violation(s): ${res.violations.map((v) => v.id).join(', ')}` };
-      });
+      await check(`${p}: axe-core WCAG 2.1 A/AA — no violations`, () => axeCheck(page));
 
       await check(`${p}: <html lang="zh-CN">, non-empty <title>, exactly one <h1>`, async () => {
         const d = await page.evaluate(() => ({
@@ -178,6 +185,28 @@ async function main() {
       });
     }
 
+    // The same axe rules in 长者模式 and 无障碍浏览: their CSS changes colours
+    // and sizes, so contrast is checked again with each mode's cookie set.
+    for (const [mode, label] of [['elder', '长者模式'], ['a11y', '无障碍浏览']]) {
+      const ctx = await newContext();
+      ctx.setDefaultTimeout(15_000);
+      try {
+        const page = await ctx.newPage();
+        await page.goto(url(`/pref?mode=${mode}&back=/`));
+        for (const p of MODE_PAGES) {
+          if (p !== '/') await page.goto(url(p));
+          await check(`${p} in ${label}: body.${mode}, axe-core WCAG 2.1 A/AA — no violations`, async () => {
+            const cls = await page.evaluate(() => document.body.className);
+            if (!cls.split(/\s+/).includes(mode)) return { ok: false, detail: `body class="${cls}"` };
+            return axeCheck(page);
+          });
+          if (p === '/') await page.screenshot({ path: path.join(SHOTS, `home-${mode}.png`), fullPage: true });
+        }
+      } finally {
+        await ctx.close();
+      }
+    }
+
     // Keyboard: the first Tab stop is a visible skip link to <main>.
     await check('/: first Tab focuses the visible skip link “跳到主要内容”, Enter moves to <main>', async () => {
       const page = await js.newPage();
@@ -211,25 +240,22 @@ async function main() {
         await page.goto(url('/xxgk/'));
         const normal = await bodyState(page);
         if (/\belder\b/.test(normal.cls)) return { ok: false, detail: `elder before switching: class="${normal.cls}"` };
-        await Promise.all([
-          page.waitForURL((u) => u.pathname === '/xxgk/' && !u.pathname.startsWith('/pref'), { waitUntil: 'load' }),
-          page.getByRole('link', { name: '长者模式', exact: true }).click(),
-        ]);
+        // The URL is /xxgk/ before and after, so wait for the new page's link.
+        await page.getByRole('link', { name: '长者模式', exact: true }).click();
+        await page.getByRole('link', { name: '退出长者模式', exact: true }).waitFor();
+        await page.waitForLoadState('load');
         const elder = await bodyState(page);
         const path1 = new URL(page.url()).pathname;
         if (path1 !== '/xxgk/' || !/\belder\b/.test(elder.cls) || !(elder.fontSize > normal.fontSize)) {
           return { ok: false, detail: `after 长者模式: ${path1} class="${elder.cls}" font ${elder.fontSize}px vs normal ${normal.fontSize}px` };
         }
         await page.screenshot({ path: path.join(SHOTS, 'xxgk-elder.png'), fullPage: true });
-        const exit = page.getByRole('link', { name: '退出长者模式', exact: true });
-        await Promise.all([
-          page.waitForURL((u) => u.pathname === '/xxgk/', { waitUntil: 'load' }),
-          exit.click(),
-        ]);
+        await page.getByRole('link', { name: '退出长者模式', exact: true }).click();
+        await page.getByRole('link', { name: '长者模式', exact: true }).waitFor();
+        await page.waitForLoadState('load');
         const back = await bodyState(page);
         const path2 = new URL(page.url()).pathname;
-        const ok = path2 === '/xxgk/' && !/\belder\b/.test(back.cls) && back.fontSize === normal.fontSize &&
-          (await page.getByRole('link', { name: '长者模式', exact: true }).count()) === 1;
+        const ok = path2 === '/xxgk/' && !/\belder\b/.test(back.cls) && back.fontSize === normal.fontSize;
         return { ok, detail: `normal ${normal.fontSize}px → elder ${elder.fontSize}px → ${back.fontSize}px (class="${back.cls}")` };
       } finally {
         await ctx.close();
@@ -266,9 +292,10 @@ async function main() {
         const text = (await alert.innerText()).trim();
         const alertId = await alert.getAttribute('id');
         const describedBy = (await page.getByLabel('起算日').getAttribute('aria-describedby')) || '';
+        const kept = await page.getByLabel('起算日').inputValue();
         const ok = /[\u4e00-\u9fff]/.test(text) && text.includes('无效') && r.status() === 400 &&
-          !!alertId && describedBy.split(/\s+/).includes(alertId);
-        return { ok, detail: `HTTP ${r.status()} “${text}” (aria-describedby=${describedBy || '-'})` };
+          !!alertId && describedBy.split(/\s+/).includes(alertId) && kept === '2026-02-30';
+        return { ok, detail: `HTTP ${r.status()} “${text}” (aria-describedby=${describedBy || '-'}; field keeps “${kept}”)` };
       } finally {
         await page.close();
       }

@@ -243,18 +243,8 @@ pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser
         ),
         None => main_agency(k).await?,
     };
-    let division_id: Option<i64> = match (&u.division_code, &agency) {
-        (Some(dc), Some(a)) => Some(
-            query_scalar(
-                be,
-                "SELECT id FROM divisions WHERE agency_id = ? AND code = ?",
-            )
-            .bind(a.id)
-            .bind(dc.clone())
-            .fetch_optional(k.db.pool())
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("处室代码“{dc}”不存在")))?,
-        ),
+    let division_id = match (&u.division_code, &agency) {
+        (Some(dc), Some(a)) => Some(division_id(k, a.id, dc).await?),
         (Some(dc), None) => return Err(Error::NotFound(format!("处室代码“{dc}”不存在"))),
         _ => None,
     };
@@ -307,6 +297,18 @@ pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+async fn division_id(k: &Kernel, agency_id: i64, code: &str) -> Result<i64> {
+    query_scalar(
+        k.db.backend(),
+        "SELECT id FROM divisions WHERE agency_id = ? AND code = ?",
+    )
+    .bind(agency_id)
+    .bind(code.to_string())
+    .fetch_optional(k.db.pool())
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("处室代码“{code}”不存在")))
 }
 
 async fn user_id(k: &Kernel, username: &str) -> Result<i64> {
@@ -457,18 +459,8 @@ pub async fn add_post(
         .await?
         .ok_or_else(|| Error::NotFound(format!("机关代码“{agency_code}”不存在")))?;
     let be = k.db.backend();
-    let division_id: Option<i64> = match division_code {
-        Some(dc) => Some(
-            query_scalar(
-                be,
-                "SELECT id FROM divisions WHERE agency_id = ? AND code = ?",
-            )
-            .bind(agency.id)
-            .bind(dc.to_string())
-            .fetch_optional(k.db.pool())
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("处室代码“{dc}”不存在")))?,
-        ),
+    let division_id = match division_code {
+        Some(dc) => Some(division_id(k, agency.id, dc).await?),
         None => None,
     };
     let a = user_id(k, a_username).await?;

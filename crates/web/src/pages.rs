@@ -38,7 +38,12 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Response {
             today: fmt_date_cn(today),
             today_weekday: weekday_cn(today),
             today_working: status.working,
-            today_reason: status.reason.describe(),
+            // An ordinary weekday or weekend needs no reason beside it.
+            today_reason: match status.reason {
+                yangguang_kernel::calendar::Reason::Weekday
+                | yangguang_kernel::calendar::Reason::Weekend => String::new(),
+                other => other.describe(),
+            },
         },
     )
 }
