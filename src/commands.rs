@@ -134,6 +134,8 @@ pub enum UserCmd {
     Lock { username: String },
     /// Unlock an account
     Unlock { username: String },
+    /// Print a user's current one-time code (demo data directories only)
+    OtpCode { username: String },
 }
 
 fn password_arg(p: Option<String>) -> Result<String> {
@@ -230,6 +232,45 @@ pub async fn user(data: &DataOpts, cmd: UserCmd) -> Result<ExitCode> {
         UserCmd::Lock { username } => {
             org_store::set_locked(&k, &actor, now, &username, true).await?;
             println!("已锁定用户 {username}");
+        }
+        UserCmd::OtpCode { username } => {
+            let demo: Option<String> = yangguang_kernel::db::query_scalar(
+                k.db.backend(),
+                "SELECT value FROM settings WHERE key = 'demo.mode'",
+            )
+            .fetch_optional(k.db.pool())
+            .await?;
+            if demo.as_deref() != Some("1") {
+                return Err(Error::invalid(
+                    "not_demo",
+                    "只有演示数据目录才能用命令行查看动态口令；正式环境请使用令牌或验证器应用",
+                ));
+            }
+            let id: i64 = yangguang_kernel::db::query_scalar(
+                k.db.backend(),
+                "SELECT id FROM users WHERE username = ?",
+            )
+            .bind(username.clone())
+            .fetch_optional(k.db.pool())
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("用户“{username}”不存在")))?;
+            let (kind, secret) = yangguang_kernel::auth::second_factor_secret(&k, id)
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "no_second_factor",
+                        format!("用户“{username}”未绑定动态口令"),
+                    )
+                })?;
+            let bytes = yangguang_kernel::otp::base32_decode(&secret)
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            let unix = now.unix_timestamp().max(0) as u64;
+            let code = if kind == "sm3" {
+                yangguang_kernel::otp::sm3_otp(&bytes, unix)
+            } else {
+                yangguang_kernel::otp::totp(&bytes, unix)
+            };
+            println!("{code}");
         }
         UserCmd::Unlock { username } => {
             org_store::set_locked(&k, &actor, now, &username, false).await?;

@@ -179,8 +179,39 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
         "年休假",
     )
     .await?;
+    // Leaders and administrators sign in with a second factor: pre-enrol
+    // them (the audit administrator with the national-algorithm token).
+    for (username, _, _, _, role) in USERS {
+        if yangguang_kernel::perm::needs_second_factor(&[*role]) {
+            let id: i64 = yangguang_kernel::db::query_scalar(
+                k.db.backend(),
+                "SELECT id FROM users WHERE username = ?",
+            )
+            .bind(*username)
+            .fetch_one(k.db.pool())
+            .await?;
+            let kind = if *role == Role::AuditAdmin {
+                "sm3"
+            } else {
+                "totp"
+            };
+            let secret = yangguang_kernel::otp::new_secret()
+                .map_err(|e| yangguang_kernel::Error::Internal(e.to_string()))?;
+            yangguang_kernel::auth::store_second_factor(
+                k,
+                id,
+                username,
+                kind,
+                &yangguang_kernel::otp::base32(&secret),
+                None,
+                now,
+            )
+            .await?;
+        }
+    }
     let mut tx = k.db.begin().await?;
     for (key, value) in [
+        ("demo.mode", "1"),
         ("site.code", "3205000031（示例）"),
         ("site.icp", "苏ICP备05001234号（示例）"),
         ("site.psb", "苏公网安备32050802010123号（示例）"),
@@ -212,13 +243,38 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
     Ok(())
 }
 
-fn print_logins(addr: &str) {
+async fn print_logins(k: &Kernel, addr: &str, data_dir: &std::path::Path) -> Result<()> {
     println!("阳光政务演示站：http://{addr}/");
     println!("演示账号（密码均为 {DEMO_PASSWORD}）：");
     for (username, name, _, title, role) in USERS {
-        println!("  {username:<11} {name}（{}）{title}", role.label());
+        let id: i64 = yangguang_kernel::db::query_scalar(
+            k.db.backend(),
+            "SELECT id FROM users WHERE username = ?",
+        )
+        .bind(*username)
+        .fetch_one(k.db.pool())
+        .await?;
+        let factor = match yangguang_kernel::auth::second_factor_secret(k, id).await? {
+            Some((kind, secret)) => format!(
+                "　动态口令（{}）密钥 {secret}",
+                if kind == "sm3" {
+                    "国密SM3，60秒"
+                } else {
+                    "TOTP，30秒"
+                }
+            ),
+            None => String::new(),
+        };
+        println!("  {username:<11} {name}（{}）{title}{factor}", role.label());
     }
+    println!("领导和管理员登录时需输入动态口令：可把上面的密钥加入验证器应用，或运行");
+    println!(
+        "  yangguang user otp-code 用户名 --data-dir {}",
+        data_dir.display()
+    );
+    println!("查看当前口令（仅演示数据目录可用）。");
     println!("AB岗示例：政务公开信息发布岗的A岗刘洋今日休假，由B岗赵敏代岗。");
+    Ok(())
 }
 
 pub async fn run(data: &DataOpts, addr: &str, serve: bool) -> Result<ExitCode> {
@@ -227,7 +283,7 @@ pub async fn run(data: &DataOpts, addr: &str, serve: bool) -> Result<ExitCode> {
         if !seeded(&k).await? {
             seed(&k, timefmt::now()).await?;
         }
-        print_logins(addr);
+        print_logins(&k, addr, &data.data_dir).await?;
         return Ok(ExitCode::SUCCESS);
     }
     // Serve at once; /healthz answers 200 only when seeding is finished.
@@ -238,7 +294,7 @@ pub async fn run(data: &DataOpts, addr: &str, serve: bool) -> Result<ExitCode> {
     }
     state.reload_site().await;
     state.set_ready();
-    print_logins(addr);
+    print_logins(&k, addr, &data.data_dir).await?;
     let _ = handle.await;
     Ok(ExitCode::SUCCESS)
 }

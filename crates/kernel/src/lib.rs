@@ -2,6 +2,7 @@
 //! org with A/B posts, audit chain, outbox, numbering, files, database.
 
 pub mod audit;
+pub mod auth;
 pub mod backup;
 pub mod calendar;
 pub mod calendar_store;
@@ -15,8 +16,12 @@ pub mod migrate;
 pub mod numbering;
 pub mod org;
 pub mod org_store;
+pub mod otp;
 pub mod outbox;
 pub mod password;
+pub mod perm;
+pub mod pii;
+pub mod qr;
 pub mod testing;
 pub mod text;
 pub mod timefmt;

@@ -16,12 +16,20 @@ pub struct Migration {
 }
 
 /// The kernel's own migrations.
-pub const KERNEL: &[Migration] = &[Migration {
-    module: "kernel",
-    version: 1,
-    name: "org, calendar, clocks, audit, outbox, numbering, files, settings",
-    sql: include_str!("../migrations/0001_kernel.sql"),
-}];
+pub const KERNEL: &[Migration] = &[
+    Migration {
+        module: "kernel",
+        version: 1,
+        name: "org, calendar, clocks, audit, outbox, numbering, files, settings",
+        sql: include_str!("../migrations/0001_kernel.sql"),
+    },
+    Migration {
+        module: "kernel",
+        version: 2,
+        name: "sessions, password history, lockout, second factor, role permissions",
+        sql: include_str!("../migrations/0002_auth.sql"),
+    },
+];
 
 fn expand(backend: Backend, sql: &str) -> String {
     let (id, int, blob) = match backend {

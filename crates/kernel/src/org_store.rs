@@ -233,7 +233,8 @@ pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser
         return Err(Error::invalid("missing_role", "请至少指定一个角色"));
     }
     org::check_role_set(&u.roles).map_err(|m| Error::invalid("role_conflict", m))?;
-    crate::password::check_policy(&u.password)?;
+    let policy = crate::auth::Policy::load(k).await?;
+    crate::auth::check_password(&policy, &username, &u.password)?;
     let be = k.db.backend();
     let agency = match &u.agency_code {
         Some(code) => Some(
@@ -267,10 +268,19 @@ pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser
     .bind(agency.as_ref().map(|a| a.id))
     .bind(division_id)
     .bind(title)
-    .bind(hash)
+    .bind(hash.clone())
     .bind(rfc3339(now))
     .bind(rfc3339(now))
     .fetch_one(tx.conn())
+    .await?;
+    query(
+        be,
+        "INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)",
+    )
+    .bind(id)
+    .bind(hash)
+    .bind(rfc3339(now))
+    .execute(tx.conn())
     .await?;
     for r in &u.roles {
         query(be, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
@@ -319,6 +329,8 @@ async fn user_id(k: &Kernel, username: &str) -> Result<i64> {
         .ok_or_else(|| Error::NotFound(format!("用户“{}”不存在", crate::text::clip(username, 40))))
 }
 
+/// Sets a user's password (administrator reset or CLI), under the policy
+/// and the history rule.
 pub async fn set_password(
     k: &Kernel,
     actor: &Actor,
@@ -326,29 +338,50 @@ pub async fn set_password(
     username: &str,
     password: &str,
 ) -> Result<()> {
-    crate::password::check_policy(password)?;
     let id = user_id(k, username).await?;
-    let hash = crate::password::hash(password)?;
+    crate::auth::set_password_checked(k, actor, now, id, username, password).await
+}
+
+/// Replaces a user's roles (the security administrator's work).
+pub async fn set_roles(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    username: &str,
+    roles: &[Role],
+) -> Result<()> {
+    if roles.is_empty() {
+        return Err(Error::invalid("missing_role", "请至少指定一个角色"));
+    }
+    org::check_role_set(roles).map_err(|m| Error::invalid("role_conflict", m))?;
+    let id = user_id(k, username).await?;
+    let before = crate::auth::roles_of(k, id).await?;
     let mut tx = k.db.begin().await?;
-    query(
-        tx.backend(),
-        "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
-    )
-    .bind(hash)
-    .bind(rfc3339(now))
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
+    let be = tx.backend();
+    query(be, "DELETE FROM user_roles WHERE user_id = ?")
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    for r in roles {
+        query(be, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+            .bind(id)
+            .bind(r.code())
+            .execute(tx.conn())
+            .await?;
+    }
     audit::append(
         &mut tx,
         &k.keys,
         now,
         Event {
             actor,
-            event_type: "org.user.password",
+            event_type: "org.user.roles",
             object: &format!("user:{username}"),
             outcome: Outcome::Success,
-            detail: serde_json::json!({}),
+            detail: serde_json::json!({
+                "before": before.iter().map(|r| r.code()).collect::<Vec<_>>(),
+                "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+            }),
         },
     )
     .await?;

@@ -29,6 +29,18 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
+/// Parses a stored RFC 3339 instant.
+pub fn parse_rfc3339(s: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339)
+        .map_err(|_| Error::Internal(format!("时间“{}”格式错误", crate::text::clip(s, 40))))
+}
+
+/// Beijing time for screens: `2026-11-26 17:05`.
+pub fn fmt_instant_cst(t: OffsetDateTime) -> String {
+    let t = t.to_offset(CST);
+    format!("{} {:02}:{:02}", fmt_date(t.date()), t.hour(), t.minute())
+}
+
 /// Today's date in Beijing.
 pub fn today_cst(t: OffsetDateTime) -> Date {
     t.to_offset(CST).date()

@@ -3,7 +3,6 @@
 //! so the document cannot miss one.
 
 use axum::Json;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::{MethodRouter, get};
 use serde::Deserialize;
@@ -63,10 +62,12 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-pub fn router() -> Router<AppState> {
+/// The API's routes: all public today.
+pub fn routes() -> Vec<crate::access::Route> {
     endpoints()
         .into_iter()
-        .fold(Router::new(), |r, e| r.route(e.path, e.handler))
+        .map(|e| crate::access::Route::get(e.path, crate::access::Access::Public, e.handler))
+        .collect()
 }
 
 /// The OpenAPI 3.1 document, generated from `endpoints()`.

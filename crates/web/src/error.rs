@@ -49,6 +49,8 @@ impl IntoResponse for ApiError {
 pub struct PageError {
     pub error: Error,
     pub layout: Layout,
+    /// Overrides the status derived from the error (403 refusals).
+    pub status: Option<StatusCode>,
 }
 
 #[derive(askama::Template)]
@@ -61,9 +63,10 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let status = status_of(&self.error);
+        let status = self.status.unwrap_or_else(|| status_of(&self.error));
         let title = match status {
             StatusCode::NOT_FOUND => "页面不存在",
+            StatusCode::FORBIDDEN => "无权访问",
             StatusCode::BAD_REQUEST => "输入有误",
             StatusCode::CONFLICT => "操作冲突",
             _ => "系统错误",

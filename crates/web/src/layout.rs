@@ -1,8 +1,14 @@
 //! What every page's frame shows: the agency, the site name, the footer
-//! settings and the visitor's display preferences.
+//! settings, the signed-in person and the visitor's display preferences.
 
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use yangguang_kernel::Kernel;
+use yangguang_kernel::perm::Permission;
+
+use crate::AppState;
+use crate::access::Viewer;
 
 /// Site settings an administrator sets (footer and header).
 #[derive(Debug, Clone, Default)]
@@ -55,6 +61,16 @@ impl Site {
     }
 }
 
+/// The signed-in person as the frame shows them.
+#[derive(Debug, Clone, Default)]
+pub struct UserBar {
+    pub display_name: String,
+    pub username: String,
+    pub roles: String,
+    pub workbench: bool,
+    pub admin: bool,
+}
+
 /// One page's frame.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
@@ -67,23 +83,40 @@ pub struct Layout {
     pub a11y: bool,
     /// The path of this page (for the mode switches to return to).
     pub path: String,
+    pub user: Option<UserBar>,
+    /// CSRF token for this page's forms.
+    pub csrf: String,
 }
 
 impl Layout {
-    pub fn new(site: &Site, nav: &'static str, headers: &HeaderMap, path: &str) -> Layout {
-        let cookies = headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .map(|c| c.trim().to_string())
-            .collect::<Vec<_>>();
+    pub fn new(
+        site: &Site,
+        nav: &'static str,
+        headers: &HeaderMap,
+        path: &str,
+        viewer: &Viewer,
+    ) -> Layout {
+        let cookie = |name: &str| crate::access::cookie(headers, name);
+        let user = viewer.user().map(|s| UserBar {
+            display_name: s.display_name.clone(),
+            username: s.username.clone(),
+            roles: s
+                .roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join("、"),
+            workbench: viewer.can(Permission::Workbench),
+            admin: s.roles.iter().any(|r| r.is_admin()),
+        });
         Layout {
             site: site.clone(),
             nav,
-            elder: cookies.iter().any(|c| c == "yg_elder=1"),
-            a11y: cookies.iter().any(|c| c == "yg_a11y=1"),
+            elder: cookie("yg_elder").as_deref() == Some("1"),
+            a11y: cookie("yg_a11y").as_deref() == Some("1"),
             path: path.to_string(),
+            user,
+            csrf: viewer.csrf.clone(),
         }
     }
 
@@ -96,5 +129,33 @@ impl Layout {
             c.push("a11y");
         }
         c.join(" ")
+    }
+}
+
+/// Extractor: the frame of the current request (nav set by the handler).
+pub struct Frame {
+    pub layout: Layout,
+    pub viewer: Viewer,
+}
+
+impl Frame {
+    pub fn nav(mut self, nav: &'static str) -> Layout {
+        self.layout.nav = nav;
+        self.layout
+    }
+}
+
+impl FromRequestParts<AppState> for Frame {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let viewer = parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_default();
+        let site = st.site.read().await.clone();
+        let layout = Layout::new(&site, "", &parts.headers, parts.uri.path(), &viewer);
+        Ok(Frame { layout, viewer })
     }
 }

@@ -1,21 +1,33 @@
-//! The axum application: layout, static assets, public pages and the JSON
-//! API; later modules' routers are composed here.
+//! The axum application: layout, static assets, sign-in, the guard, public
+//! pages, the staff workbench, administration and the JSON API; later
+//! modules' routes are composed here.
 
+pub mod access;
+pub mod account;
+pub mod admin;
 pub mod api;
 pub mod error;
+pub mod forms;
 pub mod layout;
+pub mod login;
 pub mod pages;
+pub mod staff;
+#[doc(hidden)]
+pub mod testing;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::sync::RwLock;
 use yangguang_kernel::Kernel;
 
+use crate::access::{Access, Route};
 use crate::layout::Site;
 
 /// Shared by every handler.
@@ -25,15 +37,24 @@ pub struct AppState {
     pub site: Arc<RwLock<Site>>,
     /// False until seeding (demo) or start-up work is finished.
     pub ready: Arc<AtomicBool>,
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    access: Arc<HashMap<(Method, String), Access>>,
 }
 
 impl AppState {
     pub async fn new(kernel: Kernel, ready: bool) -> AppState {
         let site = Site::load(&kernel).await;
+        let access = routes()
+            .into_iter()
+            .map(|r| ((r.method, r.path.to_string()), r.access))
+            .collect();
         AppState {
             kernel,
             site: Arc::new(RwLock::new(site)),
             ready: Arc::new(AtomicBool::new(ready)),
+            secure_cookies: std::env::var("YANGGUANG_SECURE_COOKIES").is_ok_and(|v| v == "1"),
+            access: Arc::new(access),
         }
     }
 
@@ -45,6 +66,15 @@ impl AppState {
 
     pub fn set_ready(&self) {
         self.ready.store(true, Ordering::SeqCst);
+    }
+
+    pub fn access_of(&self, method: &Method, path: &str) -> Option<Access> {
+        let m = if *method == Method::HEAD {
+            Method::GET
+        } else {
+            method.clone()
+        };
+        self.access.get(&(m, path.to_string())).copied()
     }
 }
 
@@ -71,22 +101,36 @@ async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> im
 async fn robots() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\nDisallow: /api/\n",
+        "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\nDisallow: /account\nDisallow: /login\nDisallow: /api/\n",
     )
+}
+
+/// Every route with its access rule: the router and the guard both come
+/// from this list, and so does the README's route table (checked by a test).
+pub fn routes() -> Vec<Route> {
+    let mut r = vec![
+        Route::get("/healthz", Access::Public, get(healthz)),
+        Route::get("/robots.txt", Access::Public, get(robots)),
+        Route::get("/static/site.css", Access::Public, get(css)),
+    ];
+    r.extend(pages::routes());
+    r.extend(login::routes());
+    r.extend(account::routes());
+    r.extend(staff::routes());
+    r.extend(admin::routes());
+    r.extend(api::routes());
+    r
 }
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/xxgk/", get(pages::xxgk))
-        .route("/xxgk", get(pages::xxgk_redirect))
-        .route("/gongju/gongzuori", get(pages::gongzuori))
-        .route("/pref", get(pages::pref))
-        .route("/static/site.css", get(css))
-        .route("/healthz", get(healthz))
-        .route("/robots.txt", get(robots))
-        .merge(api::router())
+    let mut router: Router<AppState> = Router::new();
+    for r in routes() {
+        router = router.route(r.path, r.handler);
+    }
+    router
+        .route_layer(from_fn_with_state(state.clone(), access::guard))
         .fallback(pages::not_found)
+        .layer(from_fn_with_state(state.clone(), access::session_layer))
         .with_state(state)
 }

@@ -2,7 +2,7 @@
 //! display preferences.
 
 use axum::extract::{OriginalUri, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yangguang_kernel::calendar::Calendar;
@@ -10,12 +10,19 @@ use yangguang_kernel::timefmt::{fmt_date, fmt_date_cn, parse_date, today_cst, we
 use yangguang_kernel::{Error, timefmt};
 
 use crate::AppState;
+use crate::access::{Access, Route};
 use crate::error::{PageError, render};
-use crate::layout::Layout;
+use crate::layout::{Frame, Layout};
 
-async fn layout(st: &AppState, nav: &'static str, headers: &HeaderMap, path: &str) -> Layout {
-    let site = st.site.read().await;
-    Layout::new(&site, nav, headers, path)
+pub fn routes() -> Vec<Route> {
+    use axum::routing::get;
+    vec![
+        Route::get("/", Access::Public, get(home)),
+        Route::get("/xxgk/", Access::Public, get(xxgk)),
+        Route::get("/xxgk", Access::Public, get(xxgk_redirect)),
+        Route::get("/gongju/gongzuori", Access::Public, get(gongzuori)),
+        Route::get("/pref", Access::Public, get(pref)),
+    ]
 }
 
 #[derive(askama::Template)]
@@ -28,13 +35,13 @@ struct HomePage {
     today_reason: String,
 }
 
-pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn home(State(st): State<AppState>, frame: Frame) -> Response {
     let today = today_cst(timefmt::now());
     let status = st.kernel.calendar().status(today);
     render(
         StatusCode::OK,
         &HomePage {
-            layout: layout(&st, "home", &headers, "/").await,
+            layout: frame.nav("home"),
             today: fmt_date_cn(today),
             today_weekday: weekday_cn(today),
             today_working: status.working,
@@ -54,11 +61,11 @@ struct XxgkPage {
     layout: Layout,
 }
 
-pub async fn xxgk(State(st): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn xxgk(frame: Frame) -> Response {
     render(
         StatusCode::OK,
         &XxgkPage {
-            layout: layout(&st, "xxgk", &headers, "/xxgk/").await,
+            layout: frame.nav("xxgk"),
         },
     )
 }
@@ -151,7 +158,7 @@ pub fn calculate(cal: &Calendar, from: time::Date, n: u32) -> CalcResult {
 
 pub async fn gongzuori(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    frame: Frame,
     Query(q): Query<CalcQuery>,
 ) -> Response {
     let cal = st.kernel.calendar();
@@ -183,7 +190,7 @@ pub async fn gongzuori(
     render(
         status,
         &CalcPage {
-            layout: layout(&st, "tools", &headers, "/gongju/gongzuori").await,
+            layout: frame.nav("tools"),
             from,
             days,
             error,
@@ -225,17 +232,14 @@ pub async fn pref(Query(q): Query<PrefQuery>) -> Response {
     resp
 }
 
-pub async fn not_found(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    uri: OriginalUri,
-) -> Response {
+pub async fn not_found(frame: Frame, uri: OriginalUri) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError(Error::NotFound("接口不存在".into())).into_response();
     }
     PageError {
         error: Error::NotFound(format!("您访问的页面 {} 不存在或已移动。", uri.path())),
-        layout: layout(&st, "", &headers, uri.path()).await,
+        layout: frame.nav(""),
+        status: None,
     }
     .into_response()
 }

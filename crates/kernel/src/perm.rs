@@ -1,0 +1,171 @@
+//! Permissions: what each role may do. Business permissions are data (the
+//! security administrator edits them); each administrator permission
+//! belongs to exactly one administrator role and cannot be granted to any
+//! other role (三权分立, RULES.md §9).
+
+use crate::org::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Permission {
+    /// The staff workbench (待办 inbox, my posts).
+    Workbench,
+    /// Org overview for the office: posts, A/B gaps, leave.
+    OrgView,
+    /// Agencies, divisions, posts, leave records.
+    OrgManage,
+    /// Accounts: create, lock, unlock, reset password.
+    UserManage,
+    /// Holiday arrangement import, local days off.
+    CalendarManage,
+    /// Assign roles to accounts; edit role permissions.
+    RoleManage,
+    /// Password, lockout and session policy.
+    PolicyManage,
+    /// Read the audit log and its verification.
+    AuditRead,
+    /// Export the audit log (CSV, XLSX).
+    AuditExport,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 9] = [
+        Permission::Workbench,
+        Permission::OrgView,
+        Permission::OrgManage,
+        Permission::UserManage,
+        Permission::CalendarManage,
+        Permission::RoleManage,
+        Permission::PolicyManage,
+        Permission::AuditRead,
+        Permission::AuditExport,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::Workbench => "workbench",
+            Permission::OrgView => "org.view",
+            Permission::OrgManage => "org.manage",
+            Permission::UserManage => "user.manage",
+            Permission::CalendarManage => "calendar.manage",
+            Permission::RoleManage => "role.manage",
+            Permission::PolicyManage => "policy.manage",
+            Permission::AuditRead => "audit.read",
+            Permission::AuditExport => "audit.export",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::Workbench => "工作台（待办）",
+            Permission::OrgView => "查看岗位与AB岗",
+            Permission::OrgManage => "机构、处室、岗位、请假管理",
+            Permission::UserManage => "账号管理",
+            Permission::CalendarManage => "节假日安排管理",
+            Permission::RoleManage => "角色与权限分配",
+            Permission::PolicyManage => "安全策略",
+            Permission::AuditRead => "查阅审计日志",
+            Permission::AuditExport => "导出审计日志",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The one administrator role that owns this permission, if any.
+    pub fn admin_owner(self) -> Option<Role> {
+        match self {
+            Permission::OrgManage | Permission::UserManage | Permission::CalendarManage => {
+                Some(Role::SystemAdmin)
+            }
+            Permission::RoleManage | Permission::PolicyManage => Some(Role::SecurityAdmin),
+            Permission::AuditRead | Permission::AuditExport => Some(Role::AuditAdmin),
+            Permission::Workbench | Permission::OrgView => None,
+        }
+    }
+}
+
+/// The default grants of business permissions (administrator permissions
+/// are fixed to their owner and not listed here).
+pub fn default_business_grants() -> Vec<(Role, Permission)> {
+    let business = [
+        Role::Staff,
+        Role::DivisionHead,
+        Role::Office,
+        Role::DeputyLeader,
+        Role::PrincipalLeader,
+        Role::Supervisor,
+    ];
+    let mut out: Vec<(Role, Permission)> = business
+        .iter()
+        .map(|r| (*r, Permission::Workbench))
+        .collect();
+    for r in [
+        Role::Office,
+        Role::DeputyLeader,
+        Role::PrincipalLeader,
+        Role::Supervisor,
+    ] {
+        out.push((r, Permission::OrgView));
+    }
+    out
+}
+
+/// May a grant of `p` to `role` exist at all?
+pub fn grantable(role: Role, p: Permission) -> bool {
+    match p.admin_owner() {
+        Some(owner) => owner == role,
+        None => !role.is_admin(),
+    }
+}
+
+/// Does an account with `roles`, under the business `grants`, hold `p`?
+pub fn allowed(roles: &[Role], grants: &[(Role, Permission)], p: Permission) -> bool {
+    match p.admin_owner() {
+        Some(owner) => roles.contains(&owner),
+        None => roles
+            .iter()
+            .any(|r| !r.is_admin() && grants.contains(&(*r, p))),
+    }
+}
+
+/// Roles that must sign in with a second factor (RULES.md §9).
+pub fn needs_second_factor(roles: &[Role]) -> bool {
+    roles
+        .iter()
+        .any(|r| r.is_admin() || matches!(r, Role::DeputyLeader | Role::PrincipalLeader))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separation_of_duties_admin_permissions_belong_to_one_admin_role_only() {
+        let g = default_business_grants();
+        for p in Permission::ALL {
+            if let Some(owner) = p.admin_owner() {
+                for r in Role::ALL {
+                    assert_eq!(allowed(&[r], &g, p), r == owner, "{:?} {:?}", r, p);
+                    assert_eq!(grantable(r, p), r == owner);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn admins_hold_no_business_permission_even_if_granted() {
+        let g = vec![(Role::AuditAdmin, Permission::Workbench)];
+        assert!(!allowed(&[Role::AuditAdmin], &g, Permission::Workbench));
+        assert!(!grantable(Role::AuditAdmin, Permission::Workbench));
+    }
+
+    #[test]
+    fn leaders_and_admins_need_a_second_factor_staff_do_not() {
+        assert!(needs_second_factor(&[Role::PrincipalLeader]));
+        assert!(needs_second_factor(&[Role::DeputyLeader]));
+        assert!(needs_second_factor(&[Role::AuditAdmin]));
+        assert!(!needs_second_factor(&[Role::Staff, Role::DivisionHead]));
+        assert!(!needs_second_factor(&[Role::Office]));
+    }
+}
