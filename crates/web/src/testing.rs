@@ -61,7 +61,10 @@ impl Browser {
     }
 
     pub async fn send(&mut self, req: Request<Body>) -> Page {
-        let resp = app(self.state.clone()).oneshot(req).await.expect("response");
+        let resp = app(self.state.clone())
+            .oneshot(req)
+            .await
+            .expect("response");
         let status = resp.status();
         let location = resp
             .headers()
@@ -134,7 +137,12 @@ pub fn extract_csrf(html: &str) -> String {
 
 /// A kernel with one agency, wrapped in an app state.
 pub async fn state_for(k: Kernel) -> AppState {
-    if org_store::agency_by_code(&k, AGENCY).await.ok().flatten().is_none() {
+    if org_store::agency_by_code(&k, AGENCY)
+        .await
+        .ok()
+        .flatten()
+        .is_none()
+    {
         org_store::add_agency(
             &k,
             &Actor::cli(),
@@ -190,12 +198,24 @@ pub async fn add_user(st: &AppState, username: &str, role: Role) -> Option<Vec<u
 pub async fn signed_in(st: &AppState, username: &str, role: Role) -> Browser {
     let secret = add_user(st, username, role).await;
     let mut b = Browser::new(st);
-    let page = b.post("/login", &[("username", username), ("password", PASSWORD)]).await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "sign-in of {username}: {}", page.body);
+    let page = b
+        .post("/login", &[("username", username), ("password", PASSWORD)])
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "sign-in of {username}: {}",
+        page.body
+    );
     if let Some(secret) = secret {
         let code = otp::totp(&secret, timefmt::now().unix_timestamp() as u64);
         let page = b.post("/login/otp", &[("code", &code)]).await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "second factor of {username}: {}", page.body);
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "second factor of {username}: {}",
+            page.body
+        );
     }
     b
 }
