@@ -475,8 +475,10 @@ pub async fn session(k: &Kernel, token: &str, now: OffsetDateTime) -> Result<Opt
     let must_enroll =
         crate::perm::needs_second_factor(&roles) && mfa_kind(k, user_id).await?.is_none();
     let changed = parse_rfc3339(&r.try_get::<String, _>(7)?)?;
-    let password_expired =
-        policy.max_age_days > 0 && now - changed > Duration::days(i64::from(policy.max_age_days));
+    // An administrator's reset stores the epoch: change at next sign-in.
+    let password_expired = changed.unix_timestamp() <= 0
+        || (policy.max_age_days > 0
+            && now - changed > Duration::days(i64::from(policy.max_age_days)));
     Ok(Some(Session {
         user_id,
         username,
@@ -827,6 +829,41 @@ pub async fn set_password_checked(
     username: &str,
     new: &str,
 ) -> Result<()> {
+    set_password_inner(k, actor, now, user_id, username, new, false).await
+}
+
+/// An administrator's reset: the user must choose a new password at the
+/// next sign-in, and every open session of the user ends.
+pub async fn reset_password(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    user_id: i64,
+    username: &str,
+    temporary: &str,
+) -> Result<()> {
+    set_password_inner(k, actor, now, user_id, username, temporary, true).await?;
+    end_sessions(
+        k,
+        actor,
+        now,
+        SessionScope::AllOfUser(user_id),
+        "password_reset",
+        username,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn set_password_inner(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    user_id: i64,
+    username: &str,
+    new: &str,
+    must_change: bool,
+) -> Result<()> {
     let policy = Policy::load(k).await?;
     check_password(&policy, username, new)?;
     let be = k.db.backend();
@@ -851,7 +888,11 @@ pub async fn set_password_checked(
         "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
     )
     .bind(hash.clone())
-    .bind(rfc3339(now))
+    .bind(if must_change {
+        "1970-01-01T00:00:00Z".to_string()
+    } else {
+        rfc3339(now)
+    })
     .bind(user_id)
     .execute(tx.conn())
     .await?;
@@ -870,7 +911,11 @@ pub async fn set_password_checked(
         now,
         Event {
             actor,
-            event_type: "auth.password.change",
+            event_type: if must_change {
+                "auth.password.reset"
+            } else {
+                "auth.password.change"
+            },
             object: &format!("user:{username}"),
             outcome: Outcome::Success,
             detail: serde_json::json!({}),
