@@ -2,6 +2,7 @@
 //! org with A/B posts, audit chain, outbox, numbering, files, database.
 
 pub mod audit;
+pub mod audit_query;
 pub mod auth;
 pub mod backup;
 pub mod calendar;
@@ -20,6 +21,7 @@ pub mod otp;
 pub mod outbox;
 pub mod password;
 pub mod perm;
+pub mod perm_store;
 pub mod pii;
 pub mod qr;
 pub mod testing;

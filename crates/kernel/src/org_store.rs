@@ -155,6 +155,36 @@ pub async fn main_agency(k: &Kernel) -> Result<Option<Agency>> {
     row.as_ref().map(agency_from).transpose()
 }
 
+/// The kinds of division: (code, label).
+pub const DIVISION_KINDS: [(&str, &str); 3] = [
+    ("office", "办公室"),
+    ("division", "业务处室"),
+    ("supervision", "监察室"),
+];
+
+/// The label of a division kind (the code itself when unknown).
+pub fn division_kind_label(code: &str) -> &str {
+    DIVISION_KINDS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or(code)
+}
+
+fn division_kind(code: &str) -> Result<&'static str> {
+    let code = code.trim();
+    DIVISION_KINDS
+        .iter()
+        .find(|(c, l)| *c == code || *l == code)
+        .map(|(c, _)| *c)
+        .ok_or_else(|| {
+            Error::invalid(
+                "invalid_division_kind",
+                "处室类型应为办公室、业务处室或监察室",
+            )
+        })
+}
+
 /// A division (处室) to register.
 #[derive(Debug, Clone)]
 pub struct NewDivision<'a> {
@@ -184,6 +214,7 @@ pub async fn add_division(
         .ok_or_else(|| Error::NotFound(format!("机关代码“{agency_code}”不存在")))?;
     let code = required("处室代码", code, 32)?;
     let name = required("处室名称", name, 60)?;
+    let kind = division_kind(kind)?;
     let be = k.db.backend();
     let mut tx = k.db.begin().await?;
     let exists: i64 = query_scalar(
@@ -226,13 +257,61 @@ pub async fn add_division(
 }
 
 pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser) -> Result<i64> {
+    create_user(k, actor, now, u, false).await
+}
+
+/// An account as the system administrator creates it: no roles (the
+/// security administrator assigns them, 三权分立).
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub agency_code: Option<String>,
+    pub division_code: Option<String>,
+    pub title: String,
+    /// The initial password: the user must change it at first sign-in.
+    pub password: String,
+}
+
+/// Creates an account without roles (the system administrator's page).
+/// Same validation as `add_user`; the initial password is recorded in the
+/// password history and must be changed at the first sign-in.
+pub async fn add_account(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    a: NewAccount,
+) -> Result<i64> {
+    let u = NewUser {
+        username: a.username,
+        display_name: a.display_name,
+        agency_code: a.agency_code,
+        division_code: a.division_code,
+        title: a.title,
+        password: a.password,
+        roles: Vec::new(),
+    };
+    create_user(k, actor, now, u, true).await
+}
+
+/// `add_user` (roles required, password valid from now) or `add_account`
+/// (no roles, password to be changed at first sign-in).
+async fn create_user(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    u: NewUser,
+    account_only: bool,
+) -> Result<i64> {
     let username = check_username(&u.username)?;
     let display = required("姓名", &u.display_name, 40)?;
     let title = optional("职务", &u.title, 40)?.unwrap_or_default();
-    if u.roles.is_empty() {
-        return Err(Error::invalid("missing_role", "请至少指定一个角色"));
+    if !account_only {
+        if u.roles.is_empty() {
+            return Err(Error::invalid("missing_role", "请至少指定一个角色"));
+        }
+        org::check_role_set(&u.roles).map_err(|m| Error::invalid("role_conflict", m))?;
     }
-    org::check_role_set(&u.roles).map_err(|m| Error::invalid("role_conflict", m))?;
     let policy = crate::auth::Policy::load(k).await?;
     crate::auth::check_password(&policy, &username, &u.password)?;
     let be = k.db.backend();
@@ -269,7 +348,12 @@ pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser
     .bind(division_id)
     .bind(title)
     .bind(hash.clone())
-    .bind(rfc3339(now))
+    .bind(if account_only {
+        // As an administrator's reset: change at next sign-in.
+        "1970-01-01T00:00:00Z".to_string()
+    } else {
+        rfc3339(now)
+    })
     .bind(rfc3339(now))
     .fetch_one(tx.conn())
     .await?;
@@ -298,10 +382,18 @@ pub async fn add_user(k: &Kernel, actor: &Actor, now: OffsetDateTime, u: NewUser
             event_type: "org.user.create",
             object: &format!("user:{username}"),
             outcome: Outcome::Success,
-            detail: serde_json::json!({
-                "display_name": display,
-                "roles": u.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-            }),
+            detail: if account_only {
+                serde_json::json!({
+                    "display_name": display,
+                    "roles": Vec::<&str>::new(),
+                    "must_change_password": true,
+                })
+            } else {
+                serde_json::json!({
+                    "display_name": display,
+                    "roles": u.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+                })
+            },
         },
     )
     .await?;
@@ -395,6 +487,9 @@ pub async fn set_locked(
     username: &str,
     locked: bool,
 ) -> Result<()> {
+    if locked && actor.user == username.trim() {
+        return Err(Error::invalid("self_lock", "不能锁定自己的账号"));
+    }
     let id = user_id(k, username).await?;
     let mut tx = k.db.begin().await?;
     query(tx.backend(), "UPDATE users SET locked = ? WHERE id = ?")
@@ -693,4 +788,327 @@ pub async fn posts_without_backup(k: &Kernel, on: Date) -> Result<Vec<PostView>>
         .into_iter()
         .filter(|v| v.post.b_user_id.is_none())
         .collect())
+}
+
+/// Changes the agency's details; the code identifies it and does not
+/// change (other records and settings refer to it).
+pub async fn update_agency(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    a: NewAgency,
+) -> Result<()> {
+    let code = a.code.trim().to_string();
+    let name = required("机关名称", &a.name, 100)?;
+    let short = required("机关简称", &a.short_name, 40)?;
+    let prefix = required("发文机关代字", &a.doc_prefix, 20)?;
+    let address = optional("地址", &a.address, 200)?.unwrap_or_default();
+    let phone = optional("电话", &a.phone, 40)?.unwrap_or_default();
+    let before = agency_by_code(k, &code).await?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "机关代码“{}”不存在",
+            crate::text::clip(&code, 40)
+        ))
+    })?;
+    let after = Agency {
+        id: before.id,
+        code: before.code.clone(),
+        name,
+        short_name: short,
+        doc_prefix: prefix,
+        address,
+        phone,
+    };
+    let mut changes = serde_json::Map::new();
+    for (field, old, new) in [
+        ("name", &before.name, &after.name),
+        ("short_name", &before.short_name, &after.short_name),
+        ("doc_prefix", &before.doc_prefix, &after.doc_prefix),
+        ("address", &before.address, &after.address),
+        ("phone", &before.phone, &after.phone),
+    ] {
+        if old != new {
+            changes.insert(field.to_string(), serde_json::json!([old, new]));
+        }
+    }
+    let mut tx = k.db.begin().await?;
+    query(
+        tx.backend(),
+        "UPDATE agencies SET name = ?, short_name = ?, doc_prefix = ?, address = ?, phone = ? WHERE id = ?",
+    )
+    .bind(after.name.clone())
+    .bind(after.short_name.clone())
+    .bind(after.doc_prefix.clone())
+    .bind(after.address.clone())
+    .bind(after.phone.clone())
+    .bind(after.id)
+    .execute(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.agency.update",
+            object: &format!("agency:{}", after.code),
+            outcome: Outcome::Success,
+            detail: serde_json::Value::Object(changes),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// A division as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Division {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// office | division | supervision
+    pub kind: String,
+    pub sort: i64,
+}
+
+/// The divisions of an agency, in their order.
+pub async fn list_divisions(k: &Kernel, agency_code: &str) -> Result<Vec<Division>> {
+    let rows = query(
+        k.db.backend(),
+        "SELECT d.id, d.code, d.name, d.kind, d.sort FROM divisions d \
+         JOIN agencies a ON a.id = d.agency_id WHERE a.code = ? ORDER BY d.sort, d.id",
+    )
+    .bind(agency_code.to_string())
+    .fetch_all(k.db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Division {
+                id: r.try_get(0)?,
+                code: r.try_get(1)?,
+                name: r.try_get(2)?,
+                kind: r.try_get(3)?,
+                sort: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// An account as the system administrator's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountView {
+    pub user: User,
+    /// Division code (for forms), if any.
+    pub division_code: Option<String>,
+    /// The enrolled second factor's kind (`totp`, `sm3`), if any.
+    pub second_factor: Option<String>,
+    /// A new or reset password not yet changed by its holder.
+    pub must_change_password: bool,
+}
+
+/// Every account with its second factor and password state.
+pub async fn list_accounts(k: &Kernel) -> Result<Vec<AccountView>> {
+    let be = k.db.backend();
+    let users = list_users(k).await?;
+    let extra = query(
+        be,
+        "SELECT u.id, d.code, u.password_changed_at FROM users u \
+         LEFT JOIN divisions d ON d.id = u.division_id",
+    )
+    .fetch_all(k.db.pool())
+    .await?;
+    let mfa = query(be, "SELECT user_id, kind FROM mfa")
+        .fetch_all(k.db.pool())
+        .await?;
+    let mut extra_by_id = std::collections::HashMap::new();
+    for r in &extra {
+        let id: i64 = r.try_get(0)?;
+        let code: Option<String> = r.try_get(1)?;
+        let changed: String = r.try_get(2)?;
+        let pending = crate::timefmt::parse_rfc3339(&changed)
+            .map(|t| t.unix_timestamp() <= 0)
+            .unwrap_or(false);
+        extra_by_id.insert(id, (code, pending));
+    }
+    let mut mfa_by_id = std::collections::HashMap::new();
+    for r in &mfa {
+        let id: i64 = r.try_get(0)?;
+        let kind: String = r.try_get(1)?;
+        mfa_by_id.insert(id, kind);
+    }
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let (division_code, must_change_password) =
+                extra_by_id.remove(&u.id).unwrap_or((None, false));
+            AccountView {
+                second_factor: mfa_by_id.remove(&u.id),
+                division_code,
+                must_change_password,
+                user: u,
+            }
+        })
+        .collect())
+}
+
+/// Names a post's A holder and B holder (none: the post is flagged to the
+/// office). A and B must be different people.
+pub async fn set_post_holders(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    post_id: i64,
+    a_username: &str,
+    b_username: Option<&str>,
+) -> Result<()> {
+    let be = k.db.backend();
+    let before = query(
+        be,
+        "SELECT ua.username, ub.username FROM posts p JOIN users ua ON ua.id = p.a_user_id \
+         LEFT JOIN users ub ON ub.id = p.b_user_id WHERE p.id = ?",
+    )
+    .bind(post_id)
+    .fetch_optional(k.db.pool())
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("岗位 {post_id} 不存在")))?;
+    let before_a: String = before.try_get(0)?;
+    let before_b: Option<String> = before.try_get(1)?;
+    let a_username = a_username.trim();
+    if a_username.is_empty() {
+        return Err(Error::invalid("missing_field", "请选择A岗人员"));
+    }
+    let b_username = b_username.map(str::trim).filter(|b| !b.is_empty());
+    let a = user_id(k, a_username).await?;
+    let b = match b_username {
+        Some(b) => Some(user_id(k, b).await?),
+        None => None,
+    };
+    if b == Some(a) {
+        return Err(Error::invalid("same_ab_holder", "A岗与B岗不能是同一人"));
+    }
+    let mut tx = k.db.begin().await?;
+    query(
+        tx.backend(),
+        "UPDATE posts SET a_user_id = ?, b_user_id = ? WHERE id = ?",
+    )
+    .bind(a)
+    .bind(b)
+    .bind(post_id)
+    .execute(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.post.holders",
+            object: &format!("post:{post_id}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({
+                "before": { "a": before_a, "b": before_b },
+                "after": { "a": a_username, "b": b_username },
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// A leave record as listed (cancelled records stay, marked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaveRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub from: Date,
+    pub to: Date,
+    pub reason: String,
+    /// RFC 3339 instant of the cancellation, if cancelled.
+    pub cancelled_at: Option<String>,
+}
+
+/// Leave records still current or upcoming on `on` (ending on or after
+/// it), cancelled ones included, by start date.
+pub async fn leaves_from(k: &Kernel, on: Date) -> Result<Vec<LeaveRecord>> {
+    let rows = query(
+        k.db.backend(),
+        "SELECT l.id, l.user_id, u.username, u.display_name, l.from_date, l.to_date, l.reason, l.cancelled_at \
+         FROM leaves l JOIN users u ON u.id = l.user_id WHERE l.to_date >= ? ORDER BY l.from_date, l.id",
+    )
+    .bind(fmt_date(on))
+    .fetch_all(k.db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let f: String = r.try_get(4)?;
+            let t: String = r.try_get(5)?;
+            Ok(LeaveRecord {
+                id: r.try_get(0)?,
+                user_id: r.try_get(1)?,
+                username: r.try_get(2)?,
+                display_name: r.try_get(3)?,
+                from: parse_date(&f)?,
+                to: parse_date(&t)?,
+                reason: r.try_get(6)?,
+                cancelled_at: r.try_get(7)?,
+            })
+        })
+        .collect()
+}
+
+/// Cancels a leave record: the row stays, with `cancelled_at` set; from
+/// then on the A holder acts again.
+pub async fn cancel_leave(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    leave_id: i64,
+) -> Result<()> {
+    let mut tx = k.db.begin().await?;
+    let be = tx.backend();
+    let row = query(
+        be,
+        "SELECT u.username, l.from_date, l.to_date, l.cancelled_at FROM leaves l \
+         JOIN users u ON u.id = l.user_id WHERE l.id = ?",
+    )
+    .bind(leave_id)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("请假记录 {leave_id} 不存在")))?;
+    let username: String = row.try_get(0)?;
+    let from: String = row.try_get(1)?;
+    let to: String = row.try_get(2)?;
+    let cancelled: Option<String> = row.try_get(3)?;
+    let already = || Error::Conflict("该请假记录已撤销".to_string());
+    if cancelled.is_some() {
+        return Err(already());
+    }
+    let n = query(
+        be,
+        "UPDATE leaves SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+    )
+    .bind(rfc3339(now))
+    .bind(leave_id)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Err(already());
+    }
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.leave.cancel",
+            object: &format!("user:{username}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({ "leave": leave_id, "from": from, "to": to }),
+        },
+    )
+    .await?;
+    tx.commit().await
 }
