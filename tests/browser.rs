@@ -138,7 +138,7 @@ fn wait_healthy(server: &mut Server, port: u16) {
 }
 
 #[test]
-fn public_pages_are_accessible_in_headless_chromium() {
+fn public_pages_are_accessible_and_staff_sign_in_with_a_one_time_code_in_headless_chromium() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let chromium =
         std::env::var("YANGGUANG_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -190,6 +190,29 @@ fn public_pages_are_accessible_in_headless_chromium() {
     assert!(
         out.status.success(),
         "tests/browser/a11y.mjs failed ({}); see the FAIL lines above",
+        out.status
+    );
+
+    // Signing in as a person does: password, one-time code, a change, sign-out.
+    let t2 = Instant::now();
+    let out = Command::new("node")
+        .arg("tests/browser/signin.mjs")
+        .arg(&base)
+        .arg(env!("CARGO_BIN_EXE_yangguang"))
+        .arg(server.dir.join("data"))
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run node tests/browser/signin.mjs");
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("browser: signin.mjs took {:.1} s", t2.elapsed().as_secs_f64());
+    if !out.status.success() {
+        eprintln!("demo server log:\n{}", server.log_text());
+    }
+    assert!(
+        out.status.success(),
+        "tests/browser/signin.mjs failed ({}); see the FAIL lines above",
         out.status
     );
 }

@@ -424,3 +424,36 @@ fn backup_excludes_keys_and_restore_needs_them_then_verifies_the_audit_chain() {
     let users = stdout(&run(&["user", "list", "--data-dir", &t]));
     assert!(users.contains("wangjg\t王建国"), "{users}");
 }
+
+#[test]
+fn demo_pre_enrols_leaders_and_admins_and_prints_their_factor() {
+    let d = temp("cli-demo-2fa");
+    let dd = dir_arg(&d);
+    let o = run(&["demo", "--no-serve", "--data-dir", &dd]);
+    let out = stdout(&o);
+    let line = out.lines().find(|l| l.trim_start().starts_with("wangjg")).unwrap_or_default();
+    assert!(line.contains("动态口令（TOTP，30秒）密钥"), "{line}");
+    let audit = out.lines().find(|l| l.trim_start().starts_with("auditadmin")).unwrap_or_default();
+    assert!(audit.contains("国密SM3"), "{audit}");
+    let staff = out.lines().find(|l| l.trim_start().starts_with("liuyang")).unwrap_or_default();
+    assert!(!staff.contains("动态口令"), "staff sign in with a password only: {staff}");
+    // The current code, as an authenticator would show it.
+    let o = run(&["user", "otp-code", "wangjg", "--data-dir", &dd]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let code = first_line(&o);
+    assert_eq!(code.len(), 6);
+    assert!(code.chars().all(|c| c.is_ascii_digit()));
+    let o = run(&["user", "otp-code", "liuyang", "--data-dir", &dd]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("未绑定动态口令"));
+}
+
+#[test]
+fn otp_code_command_refuses_outside_a_demo_data_dir() {
+    let d = temp("cli-otp-prod");
+    let dd = dir_arg(&d);
+    assert!(run(&["migrate", "--data-dir", &dd]).status.success());
+    let o = run(&["user", "otp-code", "anyone", "--data-dir", &dd]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("只有演示数据目录"));
+}

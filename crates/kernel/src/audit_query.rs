@@ -84,11 +84,7 @@ impl Filter {
         {
             return Err(Error::invalid(
                 "invalid_range",
-                format!(
-                    "起始日期 {} 不能晚于结束日期 {}",
-                    fmt_date(a),
-                    fmt_date(b)
-                ),
+                format!("起始日期 {} 不能晚于结束日期 {}", fmt_date(a), fmt_date(b)),
             ));
         }
         Ok(f)
@@ -215,7 +211,9 @@ pub async fn for_export(db: &Db, f: &Filter) -> Result<Vec<Entry>> {
     if n > EXPORT_MAX {
         return Err(Error::invalid(
             "export_too_large",
-            format!("符合条件的记录共 {n} 条，超过单次导出上限 {EXPORT_MAX} 条，请缩小日期范围后分批导出"),
+            format!(
+                "符合条件的记录共 {n} 条，超过单次导出上限 {EXPORT_MAX} 条，请缩小日期范围后分批导出"
+            ),
         ));
     }
     entries(db, f, 0, EXPORT_MAX).await
@@ -391,7 +389,9 @@ mod tests {
         let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("序号,时间（北京时间）,操作人,代岗（代谁办理）,事件类型,事件说明,对象,结果,详情,校验码")
+            Some(
+                "序号,时间（北京时间）,操作人,代岗（代谁办理）,事件类型,事件说明,对象,结果,详情,校验码"
+            )
         );
         assert_eq!(
             lines.next(),
@@ -429,7 +429,10 @@ mod tests {
         let f = Filter::parse("", "", "", "", "100%_A").unwrap_or_default();
         let (_, vals) = f.clause();
         assert_eq!(vals, vec![r"%100\%\_a%"]);
-        assert_eq!(Filter::parse("", "", " ", "", "").ok(), Some(Filter::default()));
+        assert_eq!(
+            Filter::parse("", "", " ", "", "").ok(),
+            Some(Filter::default())
+        );
     }
 
     #[test]

@@ -805,10 +805,7 @@ pub async fn update_agency(
     let address = optional("地址", &a.address, 200)?.unwrap_or_default();
     let phone = optional("电话", &a.phone, 40)?.unwrap_or_default();
     let before = agency_by_code(k, &code).await?.ok_or_else(|| {
-        Error::NotFound(format!(
-            "机关代码“{}”不存在",
-            crate::text::clip(&code, 40)
-        ))
+        Error::NotFound(format!("机关代码“{}”不存在", crate::text::clip(&code, 40)))
     })?;
     let after = Agency {
         id: before.id,
@@ -1111,4 +1108,10 @@ pub async fn cancel_leave(
     )
     .await?;
     tx.commit().await
+}
+
+/// The id of an account by its username (`NotFound` with the Chinese
+/// message when there is none).
+pub async fn user_id_by_name(k: &Kernel, username: &str) -> Result<i64> {
+    user_id(k, username.trim()).await
 }

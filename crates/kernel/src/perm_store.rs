@@ -35,22 +35,14 @@ pub fn check_grant(role: Role, p: Permission) -> Result<()> {
                 owner.label(),
                 role.label()
             ),
-            None => format!(
-                "三权分立：{}不能持有业务权限“{}”",
-                role.label(),
-                p.label()
-            ),
+            None => format!("三权分立：{}不能持有业务权限“{}”", role.label(), p.label()),
         };
         return Err(Error::invalid("grant_not_allowed", message));
     }
     if let Some(owner) = p.admin_owner() {
         return Err(Error::invalid(
             "grant_fixed",
-            format!(
-                "“{}”固定授予{}，不可调整",
-                p.label(),
-                owner.label()
-            ),
+            format!("“{}”固定授予{}，不可调整", p.label(), owner.label()),
         ));
     }
     Ok(())
@@ -65,10 +57,7 @@ pub fn parse_grant(value: &str) -> Result<(Role, Permission)> {
         .ok_or_else(|| {
             Error::invalid(
                 "invalid_grant",
-                format!(
-                    "无法识别的授权“{}”",
-                    crate::text::clip(value, 40)
-                ),
+                format!("无法识别的授权“{}”", crate::text::clip(value, 40)),
             )
         })
 }
@@ -166,10 +155,7 @@ pub async fn assign_roles(
         .iter()
         .find(|u| u.username == username)
         .ok_or_else(|| {
-            Error::NotFound(format!(
-                "用户“{}”不存在",
-                crate::text::clip(username, 40)
-            ))
+            Error::NotFound(format!("用户“{}”不存在", crate::text::clip(username, 40)))
         })?;
     for r in target.roles.iter().filter(|r| r.is_admin()) {
         let holders = users.iter().filter(|u| u.roles.contains(r)).count();

@@ -92,7 +92,12 @@ enum Refusal {
     Grants { message: String },
 }
 
-async fn page(st: &AppState, frame: Frame, notice: Option<String>, refusal: Option<(StatusCode, Refusal)>) -> Response {
+async fn page(
+    st: &AppState,
+    frame: Frame,
+    notice: Option<String>,
+    refusal: Option<(StatusCode, Refusal)>,
+) -> Response {
     let k = &st.kernel;
     let own = frame
         .viewer
@@ -124,7 +129,8 @@ async fn page(st: &AppState, frame: Frame, notice: Option<String>, refusal: Opti
     };
     let users = users
         .into_iter()
-        .map(|u| {
+        .map(|mut u| {
+            u.roles.sort();
             let error = match &refusal {
                 Some(Refusal::User { username, message }) if *username == u.username => {
                     Some(message.clone())
