@@ -206,7 +206,10 @@ fn public_pages_are_accessible_and_staff_sign_in_with_a_one_time_code_in_headles
         .expect("run node tests/browser/signin.mjs");
     eprintln!("{}", String::from_utf8_lossy(&out.stdout));
     eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    eprintln!("browser: signin.mjs took {:.1} s", t2.elapsed().as_secs_f64());
+    eprintln!(
+        "browser: signin.mjs took {:.1} s",
+        t2.elapsed().as_secs_f64()
+    );
     if !out.status.success() {
         eprintln!("demo server log:\n{}", server.log_text());
     }

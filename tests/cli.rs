@@ -431,12 +431,24 @@ fn demo_pre_enrols_leaders_and_admins_and_prints_their_factor() {
     let dd = dir_arg(&d);
     let o = run(&["demo", "--no-serve", "--data-dir", &dd]);
     let out = stdout(&o);
-    let line = out.lines().find(|l| l.trim_start().starts_with("wangjg")).unwrap_or_default();
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("wangjg"))
+        .unwrap_or_default();
     assert!(line.contains("动态口令（TOTP，30秒）密钥"), "{line}");
-    let audit = out.lines().find(|l| l.trim_start().starts_with("auditadmin")).unwrap_or_default();
+    let audit = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("auditadmin"))
+        .unwrap_or_default();
     assert!(audit.contains("国密SM3"), "{audit}");
-    let staff = out.lines().find(|l| l.trim_start().starts_with("liuyang")).unwrap_or_default();
-    assert!(!staff.contains("动态口令"), "staff sign in with a password only: {staff}");
+    let staff = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("liuyang"))
+        .unwrap_or_default();
+    assert!(
+        !staff.contains("动态口令"),
+        "staff sign in with a password only: {staff}"
+    );
     // The current code, as an authenticator would show it.
     let o = run(&["user", "otp-code", "wangjg", "--data-dir", &dd]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -15,20 +15,45 @@ async fn csrf_token_is_required_on_every_form_post() {
         add_user(&st, "liuyang", Role::Staff).await;
         let mut b = Browser::new(&st);
         let page = b.get("/login").await;
-        let cookie = page.set_cookies.iter().find(|c| c.starts_with("yg_csrf=")).cloned().unwrap_or_default();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{be}: {cookie}");
-        let p = b.post_raw("/login", &[("username", "liuyang"), ("password", PASSWORD)]).await;
+        let cookie = page
+            .set_cookies
+            .iter()
+            .find(|c| c.starts_with("yg_csrf="))
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{be}: {cookie}"
+        );
+        let p = b
+            .post_raw("/login", &[("username", "liuyang"), ("password", PASSWORD)])
+            .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN, "{be}: no token");
         assert!(p.body.contains("CSRF 校验未通过"), "{be}");
-        let p = b.post_raw("/login", &[("_csrf", "00000000000000000000000000000000"), ("username", "liuyang"), ("password", PASSWORD)]).await;
+        let p = b
+            .post_raw(
+                "/login",
+                &[
+                    ("_csrf", "00000000000000000000000000000000"),
+                    ("username", "liuyang"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN, "{be}: wrong token");
         // Signed in, the token changes to the session's own: the
         // anonymous one no longer works.
         let anon = b.csrf().await;
-        let p = b.post("/login", &[("username", "liuyang"), ("password", PASSWORD)]).await;
+        let p = b
+            .post("/login", &[("username", "liuyang"), ("password", PASSWORD)])
+            .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{be}");
         let p = b.post_raw("/logout/all", &[("_csrf", &anon)]).await;
-        assert_eq!(p.status, StatusCode::FORBIDDEN, "{be}: pre-login token refused after sign-in");
+        assert_eq!(
+            p.status,
+            StatusCode::FORBIDDEN,
+            "{be}: pre-login token refused after sign-in"
+        );
         let page = b.get("/account").await;
         assert_eq!(page.status, StatusCode::OK, "{be}: still signed in");
         let token = extract_csrf(&page.body);
@@ -44,8 +69,18 @@ async fn session_cookie_is_httponly_samesite_and_secure_behind_https() {
     add_user(&st, "liuyang", Role::Staff).await;
     let mut b = Browser::new(&st);
     let token = b.csrf().await;
-    let body = serde_urlencoded::to_string([("_csrf", token.as_str()), ("username", "liuyang"), ("password", PASSWORD)]).expect("form");
-    let cookie = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    let body = serde_urlencoded::to_string([
+        ("_csrf", token.as_str()),
+        ("username", "liuyang"),
+        ("password", PASSWORD),
+    ])
+    .expect("form");
+    let cookie = b
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
     let req = Request::post("/login")
         .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -53,20 +88,35 @@ async fn session_cookie_is_httponly_samesite_and_secure_behind_https() {
         .body(Body::from(body))
         .expect("req");
     let p = b.send(req).await;
-    let s = p.set_cookies.iter().find(|c| c.starts_with("yg_session=")).cloned().unwrap_or_default();
-    assert!(s.contains("HttpOnly") && s.contains("SameSite=Lax") && s.contains("Secure"), "{s}");
+    let s = p
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("yg_session="))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        s.contains("HttpOnly") && s.contains("SameSite=Lax") && s.contains("Secure"),
+        "{s}"
+    );
     let plain = signed_in(&st, "zhaomin", Role::Staff).await;
     assert!(plain.cookies.iter().any(|(k, _)| k == "yg_session"));
 }
 
 #[tokio::test]
 async fn wrong_password_shows_one_message_for_unknown_and_known_names() {
-    let (_, k) = kernels("web_wrongpw", &[]).await.expect("kernels").remove(0);
+    let (_, k) = kernels("web_wrongpw", &[])
+        .await
+        .expect("kernels")
+        .remove(0);
     let st = state_for(k).await;
     add_user(&st, "liuyang", Role::Staff).await;
     let mut b = Browser::new(&st);
-    let known = b.post("/login", &[("username", "liuyang"), ("password", "nope")]).await;
-    let unknown = b.post("/login", &[("username", "ghost"), ("password", "nope")]).await;
+    let known = b
+        .post("/login", &[("username", "liuyang"), ("password", "nope")])
+        .await;
+    let unknown = b
+        .post("/login", &[("username", "ghost"), ("password", "nope")])
+        .await;
     for p in [&known, &unknown] {
         assert_eq!(p.status, StatusCode::UNAUTHORIZED);
         assert!(p.body.contains("用户名或密码错误"));
@@ -78,18 +128,42 @@ async fn wrong_password_shows_one_message_for_unknown_and_known_names() {
 async fn leader_must_pass_the_second_factor_before_any_page() {
     for (be, k) in kernels("web_2fa", &[]).await.expect("kernels") {
         let st = state_for(k).await;
-        let secret = add_user(&st, "wangjg", Role::PrincipalLeader).await.expect("leaders get a factor");
+        let secret = add_user(&st, "wangjg", Role::PrincipalLeader)
+            .await
+            .expect("leaders get a factor");
         let mut b = Browser::new(&st);
-        let p = b.post("/login", &[("username", "wangjg"), ("password", PASSWORD), ("next", "/staff/")]).await;
+        let p = b
+            .post(
+                "/login",
+                &[
+                    ("username", "wangjg"),
+                    ("password", PASSWORD),
+                    ("next", "/staff/"),
+                ],
+            )
+            .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{be}");
-        assert!(p.location.as_deref().is_some_and(|l| l.starts_with("/login/otp")), "{be}");
+        assert!(
+            p.location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/login/otp")),
+            "{be}"
+        );
         let p = b.get("/staff/").await;
-        assert_eq!(p.location.as_deref(), Some("/login/otp"), "{be}: workbench waits for the code");
-        let p = b.post("/login/otp", &[("code", "123456"), ("next", "/staff/")]).await;
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/login/otp"),
+            "{be}: workbench waits for the code"
+        );
+        let p = b
+            .post("/login/otp", &[("code", "123456"), ("next", "/staff/")])
+            .await;
         assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{be}");
         assert!(p.body.contains("动态口令不正确"), "{be}");
         let code = otp::totp(&secret, timefmt::now().unix_timestamp() as u64);
-        let p = b.post("/login/otp", &[("code", &code), ("next", "/staff/")]).await;
+        let p = b
+            .post("/login/otp", &[("code", &code), ("next", "/staff/")])
+            .await;
         assert_eq!(p.location.as_deref(), Some("/staff/"), "{be}");
         let p = b.get("/staff/").await;
         assert_eq!(p.status, StatusCode::OK, "{be}");
@@ -119,11 +193,15 @@ async fn leader_without_a_factor_enrols_with_a_qr_code_and_gets_recovery_codes()
     .await
     .expect("user");
     let mut b = Browser::new(&st);
-    b.post("/login", &[("username", "liming"), ("password", PASSWORD)]).await;
+    b.post("/login", &[("username", "liming"), ("password", PASSWORD)])
+        .await;
     let p = b.get("/staff/").await;
     assert_eq!(p.location.as_deref(), Some("/account/2fa"));
     let page = b.get("/account/2fa").await;
-    assert!(page.body.contains("<svg") && page.body.contains("role=\"img\""), "server-rendered QR code");
+    assert!(
+        page.body.contains("<svg") && page.body.contains("role=\"img\""),
+        "server-rendered QR code"
+    );
     assert!(page.body.contains("必须使用“密码＋动态口令”双因素登录"));
     let secret_b32 = page
         .body
@@ -133,15 +211,37 @@ async fn leader_without_a_factor_enrols_with_a_qr_code_and_gets_recovery_codes()
         .unwrap_or_default()
         .to_string();
     let secret = otp::base32_decode(&secret_b32).expect("secret");
-    let p = b.post("/account/2fa", &[("kind", "totp"), ("secret", &secret_b32), ("code", "000000")]).await;
+    let p = b
+        .post(
+            "/account/2fa",
+            &[
+                ("kind", "totp"),
+                ("secret", &secret_b32),
+                ("code", "000000"),
+            ],
+        )
+        .await;
     assert_eq!(p.status, StatusCode::BAD_REQUEST);
     assert!(p.body.contains("动态口令不正确或已过期"));
     let code = otp::totp(&secret, timefmt::now().unix_timestamp() as u64);
-    let p = b.post("/account/2fa", &[("kind", "totp"), ("secret", &secret_b32), ("code", &code)]).await;
+    let p = b
+        .post(
+            "/account/2fa",
+            &[("kind", "totp"), ("secret", &secret_b32), ("code", &code)],
+        )
+        .await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(p.body.contains("只显示这一次"));
-    assert_eq!(p.body.matches("<li><code>").count(), 10, "ten recovery codes");
-    assert_eq!(b.get("/staff/").await.status, StatusCode::OK, "signed in after enrolment");
+    assert_eq!(
+        p.body.matches("<li><code>").count(),
+        10,
+        "ten recovery codes"
+    );
+    assert_eq!(
+        b.get("/staff/").await.status,
+        StatusCode::OK,
+        "signed in after enrolment"
+    );
 }
 
 #[tokio::test]
@@ -152,7 +252,11 @@ async fn sign_out_ends_the_session_and_protected_pages_ask_to_sign_in() {
     let old = b.clone();
     let p = b.post("/logout", &[]).await;
     assert_eq!(p.location.as_deref(), Some("/login?done=logout"));
-    assert!(p.set_cookies.iter().any(|c| c.starts_with("yg_session=;") && c.contains("Max-Age=0")));
+    assert!(
+        p.set_cookies
+            .iter()
+            .any(|c| c.starts_with("yg_session=;") && c.contains("Max-Age=0"))
+    );
     let p = b.get("/login?done=logout").await;
     assert!(p.body.contains("您已安全退出"));
     // The old cookie is dead on the server too.
@@ -167,7 +271,15 @@ async fn next_parameter_never_redirects_off_site() {
     let st = state_for(k).await;
     add_user(&st, "liuyang", Role::Staff).await;
     let mut b = Browser::new(&st);
-    b.post("/login", &[("username", "liuyang"), ("password", PASSWORD), ("next", "//evil.example/x")]).await;
+    b.post(
+        "/login",
+        &[
+            ("username", "liuyang"),
+            ("password", PASSWORD),
+            ("next", "//evil.example/x"),
+        ],
+    )
+    .await;
     let p = b.get("/login/otp?next=//evil.example/x").await;
     assert_eq!(p.location.as_deref(), Some("/staff/"));
 }

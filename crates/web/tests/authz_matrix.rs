@@ -1,0 +1,305 @@
+//! The authorization matrix: every route × every role (and anonymous) →
+//! allowed or refused, against the table kept here. A route whose rule
+//! changes, or a route added without a row, fails this test.
+
+use axum::http::StatusCode;
+use yangguang_kernel::org::Role;
+use yangguang_kernel::testing::kernels;
+use yangguang_web::testing::{Browser, Page, add_user, signed_in, state_for};
+
+const ANON: &str = "anon";
+const ALL: &[&str] = &[
+    "anon",
+    "staff",
+    "division_head",
+    "office",
+    "deputy_leader",
+    "principal_leader",
+    "supervisor",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+];
+const SIGNED: &[&str] = &[
+    "staff",
+    "division_head",
+    "office",
+    "deputy_leader",
+    "principal_leader",
+    "supervisor",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+];
+const BUSINESS: &[&str] = &[
+    "staff",
+    "division_head",
+    "office",
+    "deputy_leader",
+    "principal_leader",
+    "supervisor",
+];
+const SYS: &[&str] = &["system_admin"];
+const SEC: &[&str] = &["security_admin"];
+const AUD: &[&str] = &["audit_admin"];
+
+/// (method, route path, the URL requested, who is allowed, ends the session)
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    bool,
+);
+
+const TABLE: &[Row] = &[
+    ("GET", "/healthz", "/healthz", ALL, false),
+    ("GET", "/robots.txt", "/robots.txt", ALL, false),
+    ("GET", "/static/site.css", "/static/site.css", ALL, false),
+    ("GET", "/", "/", ALL, false),
+    ("GET", "/xxgk/", "/xxgk/", ALL, false),
+    ("GET", "/xxgk", "/xxgk", ALL, false),
+    (
+        "GET",
+        "/gongju/gongzuori",
+        "/gongju/gongzuori?from=2026-09-30&days=20",
+        ALL,
+        false,
+    ),
+    ("GET", "/pref", "/pref?mode=elder&back=/", ALL, false),
+    (
+        "GET",
+        "/api/v1/rules/working-days",
+        "/api/v1/rules/working-days?from=2026-09-30&days=20",
+        ALL,
+        false,
+    ),
+    (
+        "GET",
+        "/api/v1/rules/is-working-day",
+        "/api/v1/rules/is-working-day?date=2026-10-10",
+        ALL,
+        false,
+    ),
+    (
+        "GET",
+        "/api/v1/rules/due-date",
+        "/api/v1/rules/due-date?received=2026-09-30",
+        ALL,
+        false,
+    ),
+    (
+        "GET",
+        "/api/v1/openapi.json",
+        "/api/v1/openapi.json",
+        ALL,
+        false,
+    ),
+    ("GET", "/login", "/login", ALL, false),
+    ("POST", "/login", "/login", ALL, false),
+    ("GET", "/login/otp", "/login/otp", SIGNED, false),
+    ("POST", "/login/otp", "/login/otp", SIGNED, false),
+    ("POST", "/logout", "/logout", SIGNED, true),
+    ("POST", "/logout/all", "/logout/all", SIGNED, true),
+    ("GET", "/account", "/account", SIGNED, false),
+    (
+        "GET",
+        "/account/password",
+        "/account/password",
+        SIGNED,
+        false,
+    ),
+    (
+        "POST",
+        "/account/password",
+        "/account/password",
+        SIGNED,
+        false,
+    ),
+    ("GET", "/account/2fa", "/account/2fa", SIGNED, false),
+    ("POST", "/account/2fa", "/account/2fa", SIGNED, false),
+    ("GET", "/staff/", "/staff/", BUSINESS, false),
+    ("GET", "/admin/", "/admin/", SIGNED, false),
+    ("GET", "/admin/org", "/admin/org", SYS, false),
+    ("POST", "/admin/org/agency", "/admin/org/agency", SYS, false),
+    (
+        "POST",
+        "/admin/org/divisions",
+        "/admin/org/divisions",
+        SYS,
+        false,
+    ),
+    ("POST", "/admin/org/posts", "/admin/org/posts", SYS, false),
+    (
+        "POST",
+        "/admin/org/posts/{id}/holders",
+        "/admin/org/posts/999999/holders",
+        SYS,
+        false,
+    ),
+    ("POST", "/admin/org/leaves", "/admin/org/leaves", SYS, false),
+    (
+        "POST",
+        "/admin/org/leaves/{id}/cancel",
+        "/admin/org/leaves/999999/cancel",
+        SYS,
+        false,
+    ),
+    ("GET", "/admin/users", "/admin/users", SYS, false),
+    ("POST", "/admin/users", "/admin/users", SYS, false),
+    (
+        "POST",
+        "/admin/users/{username}/lock",
+        "/admin/users/matrix_target/lock",
+        SYS,
+        false,
+    ),
+    (
+        "POST",
+        "/admin/users/{username}/unlock",
+        "/admin/users/matrix_target/unlock",
+        SYS,
+        false,
+    ),
+    (
+        "POST",
+        "/admin/users/{username}/password",
+        "/admin/users/matrix_target/password",
+        SYS,
+        false,
+    ),
+    ("GET", "/admin/calendar", "/admin/calendar", SYS, false),
+    (
+        "POST",
+        "/admin/calendar/import",
+        "/admin/calendar/import",
+        SYS,
+        false,
+    ),
+    (
+        "POST",
+        "/admin/calendar/local",
+        "/admin/calendar/local",
+        SYS,
+        false,
+    ),
+    ("GET", "/admin/roles", "/admin/roles", SEC, false),
+    ("POST", "/admin/roles/user", "/admin/roles/user", SEC, false),
+    (
+        "POST",
+        "/admin/roles/grants",
+        "/admin/roles/grants",
+        SEC,
+        false,
+    ),
+    ("GET", "/admin/policy", "/admin/policy", SEC, false),
+    ("POST", "/admin/policy", "/admin/policy", SEC, false),
+    ("GET", "/admin/audit", "/admin/audit", AUD, false),
+    (
+        "GET",
+        "/admin/audit/export.csv",
+        "/admin/audit/export.csv",
+        AUD,
+        false,
+    ),
+    (
+        "GET",
+        "/admin/audit/export.xlsx",
+        "/admin/audit/export.xlsx",
+        AUD,
+        false,
+    ),
+];
+
+/// Refused by the guard: 403, or sent to sign in (page) / 401 (API).
+fn refused(p: &Page) -> bool {
+    p.status == StatusCode::FORBIDDEN
+        || p.status == StatusCode::UNAUTHORIZED && p.body.contains("\"unauthenticated\"")
+        || p.location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("/login?next="))
+}
+
+async fn request(b: &mut Browser, method: &str, url: &str) -> Page {
+    match method {
+        "GET" => b.get(url).await,
+        _ => b.post(url, &[]).await,
+    }
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_is_allowed_or_refused_as_the_table_says() {
+    let (_, k) = kernels("authz_matrix", &[])
+        .await
+        .expect("kernels")
+        .remove(0);
+    let st = state_for(k).await;
+    add_user(&st, "matrix_target", Role::Staff).await;
+
+    // Every route has a row and every row a route.
+    let routes: Vec<(String, String)> = yangguang_web::routes()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    for (m, p) in &routes {
+        assert!(
+            TABLE.iter().any(|(tm, tp, ..)| tm == m && tp == p),
+            "route {m} {p} has no row in the matrix"
+        );
+    }
+    for (m, p, ..) in TABLE {
+        assert!(
+            routes.iter().any(|(rm, rp)| rm == m && rp == p),
+            "row {m} {p} is not a route"
+        );
+    }
+
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for who in ALL {
+        let role = Role::parse(who);
+        let mut n = 0;
+        let mut session = |st: &yangguang_web::AppState| {
+            n += 1;
+            let st = st.clone();
+            let name = format!("m_{who}_{n}");
+            async move {
+                match role {
+                    Some(r) => signed_in(&st, &name, r).await,
+                    None => Browser::new(&st),
+                }
+            }
+        };
+        let mut b = session(&st).await;
+        for (method, path, url, allowed, ends) in TABLE {
+            let expect_allowed = allowed.contains(who);
+            let page = if *ends {
+                let mut fresh = session(&st).await;
+                request(&mut fresh, method, url).await
+            } else {
+                request(&mut b, method, url).await
+            };
+            checked += 1;
+            if refused(&page) == expect_allowed {
+                wrong.push(format!(
+                    "{who:>16} {method:4} {path}: expected {}, got {} {:?}",
+                    if expect_allowed { "allowed" } else { "refused" },
+                    page.status,
+                    page.location
+                ));
+            }
+        }
+        // The browser still holds a working session (nothing above ended it).
+        if who != &ANON {
+            let p = b.get("/account").await;
+            assert_eq!(p.status, StatusCode::OK, "{who}: session survived the run");
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} cells differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert_eq!(checked, TABLE.len() * ALL.len());
+}
