@@ -53,7 +53,7 @@ pub async fn serve_kernel(
     addr: &str,
     ready: bool,
 ) -> Result<(AppState, tokio::task::JoinHandle<()>)> {
-    let state = AppState::new(k, ready).await;
+    let state = yangguang_web::state(k, ready).await;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Error::invalid("bind_failed", format!("无法监听地址 {addr}：{e}")))?;

@@ -2,80 +2,29 @@
 //! pages, the staff workbench, administration and the JSON API; later
 //! modules' routes are composed here.
 
-pub mod access;
 pub mod account;
 pub mod admin;
 pub mod api;
-pub mod error;
-pub mod forms;
-pub mod layout;
 pub mod login;
 pub mod pages;
 pub mod staff;
 #[doc(hidden)]
 pub mod testing;
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+pub use yangguang_webcore::{AppState, access, error, forms, layout};
 
 use axum::Router;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use tokio::sync::RwLock;
 use yangguang_kernel::Kernel;
 
 use crate::access::{Access, Route};
-use crate::layout::Site;
 
-/// Shared by every handler.
-#[derive(Clone)]
-pub struct AppState {
-    pub kernel: Kernel,
-    pub site: Arc<RwLock<Site>>,
-    /// False until seeding (demo) or start-up work is finished.
-    pub ready: Arc<AtomicBool>,
-    /// Mark cookies `Secure` (set when served over HTTPS).
-    pub secure_cookies: bool,
-    access: Arc<HashMap<(Method, String), Access>>,
-}
-
-impl AppState {
-    pub async fn new(kernel: Kernel, ready: bool) -> AppState {
-        let site = Site::load(&kernel).await;
-        let access = routes()
-            .into_iter()
-            .map(|r| ((r.method, r.path.to_string()), r.access))
-            .collect();
-        AppState {
-            kernel,
-            site: Arc::new(RwLock::new(site)),
-            ready: Arc::new(AtomicBool::new(ready)),
-            secure_cookies: std::env::var("YANGGUANG_SECURE_COOKIES").is_ok_and(|v| v == "1"),
-            access: Arc::new(access),
-        }
-    }
-
-    /// Re-reads the site settings (after seeding or an admin change).
-    pub async fn reload_site(&self) {
-        let s = Site::load(&self.kernel).await;
-        *self.site.write().await = s;
-    }
-
-    pub fn set_ready(&self) {
-        self.ready.store(true, Ordering::SeqCst);
-    }
-
-    pub fn access_of(&self, method: &Method, path: &str) -> Option<Access> {
-        let m = if *method == Method::HEAD {
-            Method::GET
-        } else {
-            method.clone()
-        };
-        self.access.get(&(m, path.to_string())).copied()
-    }
+/// The application state for this application's routes.
+pub async fn state(kernel: Kernel, ready: bool) -> AppState {
+    AppState::new(kernel, ready, &routes()).await
 }
 
 const CSS: &str = include_str!("../static/site.css");
@@ -91,7 +40,7 @@ async fn css() -> impl IntoResponse {
 }
 
 async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> impl IntoResponse {
-    if st.ready.load(Ordering::SeqCst) {
+    if st.is_ready() {
         (StatusCode::OK, "ok")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "starting")

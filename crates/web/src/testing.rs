@@ -159,7 +159,7 @@ pub async fn state_for(k: Kernel) -> AppState {
         .await
         .expect("agency");
     }
-    AppState::new(k, true).await
+    crate::state(k, true).await
 }
 
 /// Creates `username` with `role` (and a TOTP second factor when the role

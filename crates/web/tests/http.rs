@@ -11,7 +11,7 @@ use yangguang_web::{AppState, app};
 async fn state(tag: &str, ready: bool) -> Vec<(&'static str, AppState)> {
     let mut out = Vec::new();
     for (be, k) in kernels(tag, &[]).await.expect("kernels") {
-        out.push((be, AppState::new(k, ready).await));
+        out.push((be, yangguang_web::state(k, ready).await));
     }
     out
 }
