@@ -19,7 +19,7 @@ use crate::DataOpts;
 
 /// Every module's migrations, in dependency order.
 pub fn migrations() -> Vec<&'static [yangguang_kernel::migrate::Migration]> {
-    Vec::new()
+    yangguang_web::migrations()
 }
 
 /// Opens the kernel for a data directory. `create`: make the directory

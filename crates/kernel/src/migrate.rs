@@ -29,6 +29,12 @@ pub const KERNEL: &[Migration] = &[
         name: "sessions, password history, lockout, second factor, role permissions",
         sql: include_str!("../migrations/0002_auth.sql"),
     },
+    Migration {
+        module: "kernel",
+        version: 3,
+        name: "post duties, disclosure permissions",
+        sql: include_str!("../migrations/0003_duties.sql"),
+    },
 ];
 
 fn expand(backend: Backend, sql: &str) -> String {

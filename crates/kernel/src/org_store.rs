@@ -705,6 +705,9 @@ async fn leaves_on(k: &Kernel, on: Date) -> Result<Vec<Leave>> {
 pub struct PostView {
     pub post: Post,
     pub division: Option<String>,
+    pub division_id: Option<i64>,
+    /// The procedure step the post performs ('' for none).
+    pub duty: String,
     pub a_name: String,
     pub b_name: Option<String>,
     pub acting: Acting,
@@ -714,7 +717,7 @@ pub struct PostView {
 pub async fn posts_on(k: &Kernel, on: Date) -> Result<Vec<PostView>> {
     let rows = query(
         k.db.backend(),
-        "SELECT p.id, p.name, p.a_user_id, p.b_user_id, d.name, ua.display_name, ub.display_name \
+        "SELECT p.id, p.name, p.a_user_id, p.b_user_id, d.name, ua.display_name, ub.display_name, p.division_id, p.duty \
          FROM posts p JOIN users ua ON ua.id = p.a_user_id \
          LEFT JOIN users ub ON ub.id = p.b_user_id \
          LEFT JOIN divisions d ON d.id = p.division_id ORDER BY p.id",
@@ -741,6 +744,8 @@ pub async fn posts_on(k: &Kernel, on: Date) -> Result<Vec<PostView>> {
         out.push(PostView {
             post,
             division: r.try_get(4)?,
+            division_id: r.try_get(7)?,
+            duty: r.try_get(8)?,
             a_name,
             b_name,
             acting,
@@ -1114,4 +1119,83 @@ pub async fn cancel_leave(
 /// message when there is none).
 pub async fn user_id_by_name(k: &Kernel, username: &str) -> Result<i64> {
     user_id(k, username.trim()).await
+}
+
+/// Sets the duty a post performs (e.g. `disclosure.secrecy`), audited.
+pub async fn set_post_duty(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    post_id: i64,
+    duty: &str,
+) -> Result<()> {
+    let duty = optional("岗位职责", duty, 40)?.unwrap_or_default();
+    let mut tx = k.db.begin().await?;
+    let n = query(tx.backend(), "UPDATE posts SET duty = ? WHERE id = ?")
+        .bind(duty.clone())
+        .bind(post_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound(format!("岗位 {post_id} 不存在")));
+    }
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "org.post.duty",
+            object: &format!("post:{post_id}"),
+            outcome: Outcome::Success,
+            detail: serde_json::json!({ "duty": duty }),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// The post performing `duty` for a division on a date: the division's
+/// own post if it has one, else an agency-wide post (no division).
+pub async fn duty_post(
+    k: &Kernel,
+    duty: &str,
+    division_id: Option<i64>,
+    on: Date,
+) -> Result<Option<PostView>> {
+    let posts: Vec<PostView> = posts_on(k, on)
+        .await?
+        .into_iter()
+        .filter(|p| p.duty == duty)
+        .collect();
+    let own = posts
+        .iter()
+        .find(|p| division_id.is_some() && p.division_id == division_id)
+        .cloned();
+    Ok(own
+        .or_else(|| posts.iter().find(|p| p.division_id.is_none()).cloned())
+        .or_else(|| posts.first().cloned()))
+}
+
+/// The audit actor for `user_id` acting on `post` today: the user alone,
+/// or "B for A" when the user is the B holder standing in.
+pub async fn actor_on_post(k: &Kernel, post: &PostView, user_id: i64) -> Result<Option<Actor>> {
+    let name = |id: i64| async move {
+        query_scalar::<String>(k.db.backend(), "SELECT username FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_one(k.db.pool())
+            .await
+    };
+    Ok(match &post.acting {
+        Acting::Primary { user_id: a } if *a == user_id => Some(Actor::user(&name(*a).await?)),
+        Acting::Backup {
+            user_id: b,
+            for_user_id,
+        } if *b == user_id => Some(Actor {
+            user: name(*b).await?,
+            acting_for: Some(name(*for_user_id).await?),
+        }),
+        _ => None,
+    })
 }

@@ -25,10 +25,14 @@ pub enum Permission {
     AuditRead,
     /// Export the audit log (CSV, XLSX).
     AuditExport,
+    /// Draft items for proactive disclosure (采编).
+    DisclosureDraft,
+    /// Oversee disclosure: every item, timeliness, the guide, withdrawal.
+    DisclosureManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::Workbench,
         Permission::OrgView,
         Permission::OrgManage,
@@ -38,6 +42,8 @@ impl Permission {
         Permission::PolicyManage,
         Permission::AuditRead,
         Permission::AuditExport,
+        Permission::DisclosureDraft,
+        Permission::DisclosureManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +57,8 @@ impl Permission {
             Permission::PolicyManage => "policy.manage",
             Permission::AuditRead => "audit.read",
             Permission::AuditExport => "audit.export",
+            Permission::DisclosureDraft => "disclosure.draft",
+            Permission::DisclosureManage => "disclosure.manage",
         }
     }
 
@@ -65,6 +73,8 @@ impl Permission {
             Permission::PolicyManage => "安全策略",
             Permission::AuditRead => "查阅审计日志",
             Permission::AuditExport => "导出审计日志",
+            Permission::DisclosureDraft => "主动公开信息采编",
+            Permission::DisclosureManage => "主动公开管理（公开指南、时限、撤销）",
         }
     }
 
@@ -80,7 +90,10 @@ impl Permission {
             }
             Permission::RoleManage | Permission::PolicyManage => Some(Role::SecurityAdmin),
             Permission::AuditRead | Permission::AuditExport => Some(Role::AuditAdmin),
-            Permission::Workbench | Permission::OrgView => None,
+            Permission::Workbench
+            | Permission::OrgView
+            | Permission::DisclosureDraft
+            | Permission::DisclosureManage => None,
         }
     }
 }
@@ -108,6 +121,10 @@ pub fn default_business_grants() -> Vec<(Role, Permission)> {
     ] {
         out.push((r, Permission::OrgView));
     }
+    for r in [Role::Staff, Role::DivisionHead, Role::Office] {
+        out.push((r, Permission::DisclosureDraft));
+    }
+    out.push((Role::Office, Permission::DisclosureManage));
     out
 }
 

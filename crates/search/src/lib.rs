@@ -1,0 +1,475 @@
+//! Chinese full-text index of the public disclosure catalog (政府信息公开目录).
+//!
+//! A tantivy index, cut with jieba: text fields are indexed in jieba's search
+//! mode, queries are cut in normal mode and every word is required (falling
+//! back to any word when no item has them all). See `query.rs` for the rules a
+//! query follows and `snippet.rs` for the highlighted excerpts.
+//!
+//! ```
+//! use yangguang_search::{Doc, Query, SearchIndex};
+//! let index = SearchIndex::in_memory().unwrap();
+//! index.upsert(&[Doc {
+//!     id: 1,
+//!     title: "关于加强安全生产应急预案管理的通知".into(),
+//!     body: "各单位要定期组织应急演练。".into(),
+//!     published_on: time::macros::date!(2008 - 05 - 12),
+//!     ..Doc::default()
+//! }]).unwrap();
+//! index.commit().unwrap();
+//! let hits = index.search(&Query::new("应急预案 演练")).unwrap();
+//! assert_eq!(hits.items[0].id, 1);
+//! ```
+
+mod query;
+mod schema;
+mod snippet;
+mod tokenizer;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TQuery};
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use crate::query::{Combine, Word};
+use crate::schema::{Fields, JIEBA_TOKENIZER, SCHEMA_VERSION};
+
+/// One catalog item as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    pub id: i64,
+    pub title: String,
+    /// 文号, e.g. `苏安监办〔2008〕38号`.
+    pub doc_no: String,
+    pub keywords: String,
+    pub summary: String,
+    pub body: String,
+    pub attachments_text: String,
+    /// Catalog category code, e.g. `zcwj`.
+    pub category: String,
+    pub year: i32,
+    pub publisher: String,
+    /// 有效 | 失效 | 废止
+    pub validity: String,
+    pub published_on: time::Date,
+    pub url: String,
+}
+
+impl Default for Doc {
+    fn default() -> Self {
+        Doc {
+            id: 0,
+            title: String::new(),
+            doc_no: String::new(),
+            keywords: String::new(),
+            summary: String::new(),
+            body: String::new(),
+            attachments_text: String::new(),
+            category: String::new(),
+            year: 0,
+            publisher: String::new(),
+            validity: String::new(),
+            published_on: time::Date::MIN,
+            url: String::new(),
+        }
+    }
+}
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Best match first (BM25).
+    #[default]
+    Relevance,
+    /// Latest `published_on` first; equal dates by relevance.
+    Newest,
+}
+
+/// A search as the reader asked it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// What the reader typed; any text is accepted.
+    pub text: String,
+    pub category: Option<String>,
+    pub year: Option<i32>,
+    pub publisher: Option<String>,
+    pub validity: Option<String>,
+    pub order: Order,
+    pub offset: usize,
+    /// At most [`MAX_LIMIT`] hits are returned whatever is asked.
+    pub limit: usize,
+}
+
+impl Query {
+    /// A search for `text`: no filters, by relevance, the first 10 hits.
+    pub fn new(text: impl Into<String>) -> Query {
+        Query {
+            text: text.into(),
+            category: None,
+            year: None,
+            publisher: None,
+            validity: None,
+            order: Order::Relevance,
+            offset: 0,
+            limit: 10,
+        }
+    }
+}
+
+/// Most hits one search returns.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest offset one search pages to.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub id: i64,
+    /// The item's full plain title (no markup).
+    pub title: String,
+    pub url: String,
+    pub published_on: time::Date,
+    /// About 120 characters, HTML-escaped, hits in `<em>…</em>`.
+    pub snippet: String,
+}
+
+/// A page of results and how many items match in all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Hits {
+    pub total: usize,
+    pub items: Vec<Hit>,
+}
+
+/// What can go wrong with the index. Odd query text is never an error.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("搜索索引目录无法访问：{path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("目录 {0} 不是搜索索引，且不为空；为免误删，未在其中建立索引")]
+    NotAnIndex(PathBuf),
+    #[error("搜索索引出错：{0}")]
+    Index(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(Box::new(e))
+    }
+}
+
+impl From<tantivy::directory::error::OpenDirectoryError> for SearchError {
+    fn from(e: tantivy::directory::error::OpenDirectoryError) -> Self {
+        SearchError::Index(Box::new(e))
+    }
+}
+
+/// The index: cheap to clone, shared between threads. Writes go through one
+/// writer; searches see the state of the last [`SearchIndex::commit`].
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    recreated: bool,
+}
+
+/// File beside the index recording [`SCHEMA_VERSION`].
+const VERSION_FILE: &str = "yangguang-search.version";
+/// Indexing memory, shared by the writer's threads.
+const WRITER_MEMORY: usize = 64 << 20;
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (and `dir`) if needed. An index
+    /// of another schema version is deleted and created anew, empty: see
+    /// [`SearchIndex::was_recreated`]. A non-empty `dir` that holds no index is
+    /// refused rather than emptied.
+    pub fn open_or_create(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let io = |source| SearchError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(dir).map_err(io)?;
+        let (schema, fields) = schema::build();
+        let version_path = dir.join(VERSION_FILE);
+        let version = fs::read_to_string(&version_path).ok();
+        let has_meta = dir.join("meta.json").exists();
+        let current = version.as_deref().map(str::trim) == Some(&SCHEMA_VERSION.to_string());
+        if has_meta && current {
+            let index = Index::open(MmapDirectory::open(dir)?)?;
+            if index.schema() == schema {
+                return Self::from_index(index, fields, false);
+            }
+        }
+        if !has_meta && version.is_none() && fs::read_dir(dir).map_err(io)?.next().is_some() {
+            return Err(SearchError::NotAnIndex(dir.to_path_buf()));
+        }
+        // Another version (or a half-made index): empty the directory's
+        // files, then create.
+        for entry in fs::read_dir(dir).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            if entry.file_type().map_err(io)?.is_file() {
+                fs::remove_file(entry.path()).map_err(io)?;
+            }
+        }
+        let index = Index::create(
+            MmapDirectory::open(dir)?,
+            schema,
+            tantivy::IndexSettings::default(),
+        )?;
+        fs::write(&version_path, format!("{SCHEMA_VERSION}\n")).map_err(io)?;
+        Self::from_index(index, fields, true)
+    }
+
+    /// An index held in memory (tests, tools).
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema::build();
+        Self::from_index(Index::create_in_ram(schema), fields, true)
+    }
+
+    fn from_index(index: Index, fields: Fields, recreated: bool) -> Result<SearchIndex, SearchError> {
+        let analyzer = TextAnalyzer::builder(tokenizer::JiebaTokenizer)
+            .filter(RemoveLongFilter::limit(100))
+            .build();
+        index.tokenizers().register(JIEBA_TOKENIZER, analyzer);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        let writer = index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                recreated,
+            }),
+        })
+    }
+
+    /// Whether this index started empty because none existed or its schema
+    /// version changed: the caller should then feed it every item again.
+    pub fn was_recreated(&self) -> bool {
+        self.inner.recreated
+    }
+
+    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
+        // A panic while holding the lock leaves the writer usable: tantivy
+        // keeps its own state consistent, and commit or rollback settles it.
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds the items, replacing any indexed under the same id. Visible after
+    /// [`SearchIndex::commit`].
+    pub fn upsert(&self, docs: &[Doc]) -> Result<(), SearchError> {
+        let f = &self.inner.fields;
+        let writer = self.writer();
+        for d in docs {
+            writer.delete_term(Term::from_field_i64(f.id, d.id));
+            let mut doc = TantivyDocument::new();
+            doc.add_i64(f.id, d.id);
+            doc.add_text(f.title, &d.title);
+            doc.add_text(f.doc_no, &d.doc_no);
+            doc.add_text(f.doc_no_exact, schema::exact_doc_no(&d.doc_no));
+            doc.add_text(f.keywords, &d.keywords);
+            doc.add_text(f.summary, &d.summary);
+            doc.add_text(f.body, &d.body);
+            doc.add_text(f.attachments_text, &d.attachments_text);
+            doc.add_text(f.category, &d.category);
+            doc.add_i64(f.year, i64::from(d.year));
+            doc.add_text(f.publisher, &d.publisher);
+            doc.add_text(f.validity, &d.validity);
+            doc.add_i64(f.published_on, i64::from(d.published_on.to_julian_day()));
+            doc.add_text(f.url, &d.url);
+            writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the items with these ids. Visible after commit.
+    pub fn delete(&self, ids: &[i64]) -> Result<(), SearchError> {
+        let writer = self.writer();
+        for id in ids {
+            writer.delete_term(Term::from_field_i64(self.inner.fields.id, *id));
+        }
+        Ok(())
+    }
+
+    /// Removes every item, for a full reindex: until the next commit searches
+    /// still see the old items, so `clear`, `upsert` everything, `commit`
+    /// swaps the index at once.
+    pub fn clear(&self) -> Result<(), SearchError> {
+        self.writer().delete_query(Box::new(AllQuery))?;
+        Ok(())
+    }
+
+    /// Makes every change so far durable and visible to searches.
+    pub fn commit(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer();
+        writer.commit()?;
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+
+    /// Number of items searchable now.
+    pub fn len(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    /// Whether no item is searchable.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Searches. Text that yields no word (empty, spaces, punctuation) gives
+    /// no hits; no text is an error.
+    pub fn search(&self, q: &Query) -> Result<Hits, SearchError> {
+        let words = query::words(&q.text);
+        if words.is_empty() {
+            return Ok(Hits::default());
+        }
+        let f = &self.inner.fields;
+        let mut filters: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        if let Some(c) = &q.category {
+            filters.push((Occur::Must, query::filter_text(f.category, c)));
+        }
+        if let Some(y) = q.year {
+            filters.push((Occur::Must, query::filter_i64(f.year, i64::from(y))));
+        }
+        if let Some(p) = &q.publisher {
+            filters.push((Occur::Must, query::filter_text(f.publisher, p)));
+        }
+        if let Some(v) = &q.validity {
+            filters.push((Occur::Must, query::filter_text(f.validity, v)));
+        }
+        let searcher = self.inner.reader.searcher();
+        let combines: &[Combine] = if words.len() > 1 {
+            &[Combine::All, Combine::Any]
+        } else {
+            &[Combine::All]
+        };
+        let mut found = (0, Vec::new());
+        let mut text = None;
+        for &combine in combines {
+            let text_query = query::text_query(f, &q.text, &words, combine);
+            let mut clauses = vec![(Occur::Must, text_query.box_clone())];
+            clauses.extend(filters.iter().map(|(o, c)| (*o, c.box_clone())));
+            let full = BooleanQuery::new(clauses);
+            found = run(&searcher, &full, q)?;
+            text = Some(text_query);
+            if found.0 > 0 {
+                break;
+            }
+        }
+        let (total, addresses) = found;
+        let items = match text {
+            Some(_) if !addresses.is_empty() => self.hits(&searcher, &words, &addresses)?,
+            _ => Vec::new(),
+        };
+        Ok(Hits { total, items })
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        words: &[Word],
+        addresses: &[DocAddress],
+    ) -> Result<Vec<Hit>, SearchError> {
+        let f = &self.inner.fields;
+        let mut snippet_words: Vec<String> = Vec::new();
+        for w in words {
+            snippet_words.push(w.whole.clone());
+            snippet_words.extend(w.parts.iter().cloned());
+        }
+        // Rarer words weigh more when choosing the fragment, as in tantivy's
+        // own `SnippetGenerator::create`; built here so that one generator
+        // serves the body and the summary.
+        let mut weights = std::collections::BTreeMap::new();
+        for w in &snippet_words {
+            let df = searcher.doc_freq(&Term::from_field_text(f.body, w))?;
+            weights.insert(w.clone(), 1.0 / (1.0 + df as f32));
+        }
+        let analyzer = searcher.index().tokenizer_for_field(f.body)?;
+        // tantivy counts this limit in bytes; CJK text is three a character.
+        let generator = SnippetGenerator::new(weights, analyzer, f.body, 3 * snippet::SNIPPET_CHARS);
+        let mut items = Vec::with_capacity(addresses.len());
+        for addr in addresses {
+            let doc: TantivyDocument = searcher.doc(*addr)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+            };
+            let julian = doc
+                .get_first(f.published_on)
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default();
+            let published_on = i32::try_from(julian)
+                .ok()
+                .and_then(|j| time::Date::from_julian_day(j).ok())
+                .unwrap_or(time::Date::MIN);
+            items.push(Hit {
+                id: doc
+                    .get_first(f.id)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or_default(),
+                title: text(f.title).to_string(),
+                url: text(f.url).to_string(),
+                published_on,
+                snippet: snippet::snippet(&generator, text(f.body), text(f.summary), &snippet_words),
+            });
+        }
+        Ok(items)
+    }
+}
+
+/// Runs one query: how many match, and the addresses of the page asked for.
+fn run(
+    searcher: &Searcher,
+    query: &dyn TQuery,
+    q: &Query,
+) -> Result<(usize, Vec<DocAddress>), SearchError> {
+    let limit = q.limit.min(MAX_LIMIT);
+    let offset = q.offset.min(MAX_OFFSET);
+    if limit == 0 {
+        return Ok((searcher.search(query, &Count)?, Vec::new()));
+    }
+    let top = TopDocs::with_limit(limit).and_offset(offset);
+    Ok(match q.order {
+        Order::Relevance => {
+            let (n, docs) = searcher.search(query, &(Count, top.order_by_score()))?;
+            (n, docs.into_iter().map(|(_, a)| a).collect())
+        }
+        Order::Newest => {
+            let key = (
+                (
+                    SortByStaticFastValue::<i64>::for_field("published_on"),
+                    tantivy::Order::Desc,
+                ),
+                SortBySimilarityScore,
+            );
+            let (n, docs) = searcher.search(query, &(Count, top.order_by(key)))?;
+            (n, docs.into_iter().map(|(_, a)| a).collect())
+        }
+    })
+}

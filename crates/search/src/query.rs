@@ -219,9 +219,11 @@ mod tests {
 
     #[test]
     fn a_compound_word_also_matches_by_its_parts() {
-        let w = words("安全生产");
-        assert_eq!(w[0].whole, "安全生产");
-        assert_eq!(w[0].parts, vec!["安全", "生产"]);
+        let w = words("烟花爆竹");
+        assert_eq!(w[0].whole, "烟花爆竹");
+        assert_eq!(w[0].parts, vec!["烟花", "爆竹"]);
+        let w = words("法定期限");
+        assert_eq!(w[0].parts, vec!["法定", "期限"]);
     }
 
     #[test]

@@ -22,6 +22,11 @@ use yangguang_kernel::Kernel;
 
 use crate::access::{Access, Route};
 
+/// Every module's migrations, in dependency order (the kernel's run first).
+pub fn migrations() -> Vec<&'static [yangguang_kernel::migrate::Migration]> {
+    vec![yangguang_disclosure::MIGRATIONS]
+}
+
 /// The application state for this application's routes.
 pub async fn state(kernel: Kernel, ready: bool) -> AppState {
     AppState::new(kernel, ready, &routes()).await
@@ -67,6 +72,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(account::routes());
     r.extend(staff::routes());
     r.extend(admin::routes());
+    r.extend(yangguang_disclosure::routes::routes());
     r.extend(api::routes());
     r
 }

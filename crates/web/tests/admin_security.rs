@@ -20,7 +20,10 @@ use yangguang_web::{AppState, app};
 
 async fn states(tag: &str) -> Vec<(&'static str, AppState)> {
     let mut out = Vec::new();
-    for (be, k) in kernels(tag, &[]).await.expect("kernels") {
+    for (be, k) in kernels(tag, &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+    {
         out.push((be, state_for(k).await));
     }
     out

@@ -17,7 +17,10 @@ use yangguang_web::testing::{Browser, PASSWORD, Page, add_user, signed_in, state
 
 async fn states(tag: &str) -> Vec<(&'static str, AppState)> {
     let mut out = Vec::new();
-    for (be, k) in kernels(tag, &[]).await.expect("kernels") {
+    for (be, k) in kernels(tag, &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+    {
         out.push((be, state_for(k).await));
     }
     out

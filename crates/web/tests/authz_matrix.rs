@@ -229,7 +229,7 @@ async fn request(b: &mut Browser, method: &str, url: &str) -> Page {
 
 #[tokio::test]
 async fn every_route_for_every_role_is_allowed_or_refused_as_the_table_says() {
-    let (_, k) = kernels("authz_matrix", &[])
+    let (_, k) = kernels("authz_matrix", &yangguang_web::migrations())
         .await
         .expect("kernels")
         .remove(0);

@@ -10,7 +10,10 @@ use yangguang_web::{AppState, app};
 
 async fn state(tag: &str, ready: bool) -> Vec<(&'static str, AppState)> {
     let mut out = Vec::new();
-    for (be, k) in kernels(tag, &[]).await.expect("kernels") {
+    for (be, k) in kernels(tag, &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+    {
         out.push((be, yangguang_web::state(k, ready).await));
     }
     out

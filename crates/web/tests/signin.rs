@@ -10,7 +10,10 @@ use yangguang_web::testing::{Browser, PASSWORD, add_user, extract_csrf, signed_i
 
 #[tokio::test]
 async fn csrf_token_is_required_on_every_form_post() {
-    for (be, k) in kernels("web_csrf", &[]).await.expect("kernels") {
+    for (be, k) in kernels("web_csrf", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+    {
         let st = state_for(k).await;
         add_user(&st, "liuyang", Role::Staff).await;
         let mut b = Browser::new(&st);
@@ -64,7 +67,10 @@ async fn csrf_token_is_required_on_every_form_post() {
 
 #[tokio::test]
 async fn session_cookie_is_httponly_samesite_and_secure_behind_https() {
-    let (_, k) = kernels("web_cookie", &[]).await.expect("kernels").remove(0);
+    let (_, k) = kernels("web_cookie", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+        .remove(0);
     let st = state_for(k).await;
     add_user(&st, "liuyang", Role::Staff).await;
     let mut b = Browser::new(&st);
@@ -104,7 +110,7 @@ async fn session_cookie_is_httponly_samesite_and_secure_behind_https() {
 
 #[tokio::test]
 async fn wrong_password_shows_one_message_for_unknown_and_known_names() {
-    let (_, k) = kernels("web_wrongpw", &[])
+    let (_, k) = kernels("web_wrongpw", &yangguang_web::migrations())
         .await
         .expect("kernels")
         .remove(0);
@@ -173,7 +179,10 @@ async fn leader_must_pass_the_second_factor_before_any_page() {
 
 #[tokio::test]
 async fn leader_without_a_factor_enrols_with_a_qr_code_and_gets_recovery_codes() {
-    let (_, k) = kernels("web_enrol", &[]).await.expect("kernels").remove(0);
+    let (_, k) = kernels("web_enrol", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+        .remove(0);
     let st = state_for(k).await;
     // A leader created without a factor (the CLI path).
     yangguang_kernel::org_store::add_user(
@@ -246,7 +255,10 @@ async fn leader_without_a_factor_enrols_with_a_qr_code_and_gets_recovery_codes()
 
 #[tokio::test]
 async fn sign_out_ends_the_session_and_protected_pages_ask_to_sign_in() {
-    let (_, k) = kernels("web_logout", &[]).await.expect("kernels").remove(0);
+    let (_, k) = kernels("web_logout", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+        .remove(0);
     let st = state_for(k).await;
     let mut b = signed_in(&st, "liuyang", Role::Staff).await;
     let old = b.clone();
@@ -267,7 +279,10 @@ async fn sign_out_ends_the_session_and_protected_pages_ask_to_sign_in() {
 
 #[tokio::test]
 async fn next_parameter_never_redirects_off_site() {
-    let (_, k) = kernels("web_next", &[]).await.expect("kernels").remove(0);
+    let (_, k) = kernels("web_next", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+        .remove(0);
     let st = state_for(k).await;
     add_user(&st, "liuyang", Role::Staff).await;
     let mut b = Browser::new(&st);

@@ -1,0 +1,25 @@
+//! 主动公开 (proactive disclosure): items with the catalog metadata of
+//! 条例 Art 12, the publishing pipeline with its confidentiality review,
+//! published versions, withdrawal and ending, the guide, and the public
+//! portal pages.
+
+pub mod draft;
+pub mod model;
+pub mod public;
+pub mod routes;
+pub mod rules;
+pub mod store;
+pub mod text;
+
+use yangguang_kernel::migrate::Migration;
+
+/// This module's errors are the kernel's (input, not found, conflict,
+/// storage): one mapping to HTTP in webcore serves every module.
+pub use yangguang_kernel::Error as DisclosureError;
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    module: "disclosure",
+    version: 1,
+    name: "categories, items, versions, steps, attachments, guide",
+    sql: include_str!("../migrations/0001_disclosure.sql"),
+}];

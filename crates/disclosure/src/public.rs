@@ -1,0 +1,346 @@
+//! What the public may read: the latest published version of items that
+//! are 主动公开 and not withdrawn, and for withdrawn items only the notice.
+//! Every public page, feed, sitemap and the search index read through
+//! here; working copies are never read for the public.
+
+use sqlx::Row;
+use time::Date;
+use yangguang_kernel::Kernel;
+use yangguang_kernel::db::query_dyn;
+use yangguang_kernel::timefmt::parse_date;
+
+use crate::store::Result;
+
+/// The condition for "publicly listed".
+const LISTED: &str =
+    "i.published_version > 0 AND i.withdrawn_at IS NULL AND i.attribute = 'proactive'";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: i64,
+    pub hash: String,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionNote {
+    pub version: i64,
+    pub published_on: Date,
+    pub change_note: Option<String>,
+}
+
+/// An item page's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicItem {
+    pub id: i64,
+    pub index_no: String,
+    pub version: i64,
+    pub title: String,
+    pub summary: String,
+    pub category_code: String,
+    pub category_name: String,
+    pub genre: String,
+    pub publisher: String,
+    pub written_on: Date,
+    pub published_on: Date,
+    pub doc_no: String,
+    pub keywords: String,
+    pub validity: String,
+    pub validity_changed_on: Option<String>,
+    pub validity_reason: Option<String>,
+    /// Empty when withdrawn: the notice replaces the text.
+    pub body_html: String,
+    pub body_text: String,
+    pub attachments: Vec<Attachment>,
+    pub versions: Vec<VersionNote>,
+    /// (when, why) for a withdrawn item.
+    pub withdrawn: Option<(String, String)>,
+    /// Interpretations of this document, and the document this interprets.
+    pub interpretations: Vec<(i64, String)>,
+    pub interprets: Option<(i64, String)>,
+}
+
+const PUBLIC_COLS: &str = "i.id, i.index_no, v.version, v.title, v.summary, v.category_code, c.name, v.genre, v.publisher, \
+     v.written_on, v.published_on, v.doc_no, v.keywords, i.validity, i.validity_changed_on, i.validity_reason, \
+     v.body_html, v.body_text, v.attachments, i.withdrawn_at, i.withdrawn_reason, i.interprets_id, i.attribute";
+
+const PUBLIC_FROM: &str = "FROM disclosure_items i \
+     JOIN disclosure_versions v ON v.item_id = i.id AND v.version = i.published_version \
+     JOIN disclosure_categories c ON c.code = v.category_code";
+
+fn attachments_from(json: &str) -> Vec<Attachment> {
+    serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|a| Attachment {
+            id: a["id"].as_i64().unwrap_or_default(),
+            hash: a["hash"].as_str().unwrap_or_default().to_string(),
+            name: a["name"].as_str().unwrap_or_default().to_string(),
+            mime: a["mime"].as_str().unwrap_or_default().to_string(),
+            size: a["size"].as_i64().unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn public_from(r: &sqlx::any::AnyRow) -> Result<PublicItem> {
+    let written: String = r.try_get(9)?;
+    let published: String = r.try_get(10)?;
+    let att: String = r.try_get(18)?;
+    let withdrawn_at: Option<String> = r.try_get(19)?;
+    let withdrawn_reason: Option<String> = r.try_get(20)?;
+    let withdrawn = withdrawn_at.map(|a| (a, withdrawn_reason.unwrap_or_default()));
+    let hide = withdrawn.is_some();
+    Ok(PublicItem {
+        id: r.try_get(0)?,
+        index_no: r.try_get(1)?,
+        version: r.try_get(2)?,
+        title: r.try_get(3)?,
+        summary: r.try_get(4)?,
+        category_code: r.try_get(5)?,
+        category_name: r.try_get(6)?,
+        genre: r.try_get(7)?,
+        publisher: r.try_get(8)?,
+        written_on: parse_date(&written)?,
+        published_on: parse_date(&published)?,
+        doc_no: r.try_get(11)?,
+        keywords: r.try_get(12)?,
+        validity: r.try_get(13)?,
+        validity_changed_on: r.try_get(14)?,
+        validity_reason: r.try_get(15)?,
+        body_html: if hide { String::new() } else { r.try_get(16)? },
+        body_text: if hide { String::new() } else { r.try_get(17)? },
+        attachments: if hide {
+            Vec::new()
+        } else {
+            attachments_from(&att)
+        },
+        versions: Vec::new(),
+        withdrawn,
+        interpretations: Vec::new(),
+        interprets: None,
+    })
+}
+
+/// The public page of an item: `None` when the public may not see it
+/// (never published, or not 主动公开).
+pub async fn item(k: &Kernel, id: i64) -> Result<Option<PublicItem>> {
+    let be = k.db.backend();
+    let sql =
+        format!("SELECT {PUBLIC_COLS} {PUBLIC_FROM} WHERE i.id = ? AND i.published_version > 0");
+    let Some(row) = query_dyn(be, sql)
+        .bind(id)
+        .fetch_optional(k.db.pool())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let attribute: String = row.try_get(22)?;
+    if attribute != "proactive" {
+        return Ok(None);
+    }
+    let mut it = public_from(&row)?;
+    let interprets_id: Option<i64> = row.try_get(21)?;
+    let versions = query_dyn(
+        be,
+        "SELECT version, published_on, change_note FROM disclosure_versions WHERE item_id = ? ORDER BY version".into(),
+    )
+    .bind(id)
+    .fetch_all(k.db.pool())
+    .await?;
+    for v in &versions {
+        let on: String = v.try_get(1)?;
+        it.versions.push(VersionNote {
+            version: v.try_get(0)?,
+            published_on: parse_date(&on)?,
+            change_note: v.try_get(2)?,
+        });
+    }
+    let title_of = format!("SELECT i.id, v.title {PUBLIC_FROM} WHERE {LISTED} AND ");
+    let rows = query_dyn(be, format!("{title_of} i.interprets_id = ? ORDER BY i.id"))
+        .bind(id)
+        .fetch_all(k.db.pool())
+        .await?;
+    for r in &rows {
+        it.interpretations.push((r.try_get(0)?, r.try_get(1)?));
+    }
+    if let Some(doc) = interprets_id {
+        let r = query_dyn(be, format!("{title_of} i.id = ?"))
+            .bind(doc)
+            .fetch_optional(k.db.pool())
+            .await?;
+        if let Some(r) = r {
+            it.interprets = Some((r.try_get(0)?, r.try_get(1)?));
+        }
+    }
+    Ok(Some(it))
+}
+
+/// Catalog browsing filters (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogFilter {
+    /// A category code: the category and its children.
+    pub category: Option<String>,
+    pub year: Option<i32>,
+    pub genre: Option<String>,
+    pub publisher: Option<String>,
+    pub validity: Option<String>,
+    /// Oldest first instead of newest first.
+    pub oldest_first: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A catalog row (条例 Art 12: 索引, 名称, 内容概述, 生成日期).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogRow {
+    pub id: i64,
+    pub index_no: String,
+    pub title: String,
+    pub summary: String,
+    pub category_name: String,
+    pub genre: String,
+    pub publisher: String,
+    pub written_on: Date,
+    pub published_on: Date,
+    pub doc_no: String,
+    pub validity: String,
+}
+
+fn where_of(f: &CatalogFilter) -> (String, Vec<String>) {
+    let mut w = vec![LISTED.to_string()];
+    let mut args = Vec::new();
+    if let Some(c) = &f.category {
+        w.push("(v.category_code = ? OR c.parent_code = ?)".into());
+        args.push(c.clone());
+        args.push(c.clone());
+    }
+    if let Some(y) = f.year {
+        w.push("v.published_on >= ? AND v.published_on <= ?".into());
+        args.push(format!("{y:04}-01-01"));
+        args.push(format!("{y:04}-12-31"));
+    }
+    if let Some(g) = &f.genre {
+        w.push("v.genre = ?".into());
+        args.push(g.clone());
+    }
+    if let Some(p) = &f.publisher {
+        w.push("v.publisher = ?".into());
+        args.push(p.clone());
+    }
+    if let Some(v) = &f.validity {
+        w.push("i.validity = ?".into());
+        args.push(v.clone());
+    }
+    (w.join(" AND "), args)
+}
+
+pub async fn catalog(k: &Kernel, f: &CatalogFilter) -> Result<(i64, Vec<CatalogRow>)> {
+    let be = k.db.backend();
+    let (w, args) = where_of(f);
+    let mut q = query_dyn(be, format!("SELECT COUNT(*) {PUBLIC_FROM} WHERE {w}"));
+    for a in &args {
+        q = q.bind(a.clone());
+    }
+    let total: i64 = q.fetch_one(k.db.pool()).await?.try_get(0)?;
+    let order = if f.oldest_first { "ASC" } else { "DESC" };
+    let per = f.per_page.clamp(1, 100);
+    let offset = (f.page.max(1) - 1) * per;
+    let mut q = query_dyn(
+        be,
+        format!(
+            "SELECT i.id, i.index_no, v.title, v.summary, c.name, v.genre, v.publisher, v.written_on, v.published_on, \
+             v.doc_no, i.validity {PUBLIC_FROM} WHERE {w} ORDER BY v.published_on {order}, i.id {order} LIMIT ? OFFSET ?"
+        ),
+    );
+    for a in &args {
+        q = q.bind(a.clone());
+    }
+    let rows = q.bind(per).bind(offset).fetch_all(k.db.pool()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let written: String = r.try_get(7)?;
+        let published: String = r.try_get(8)?;
+        out.push(CatalogRow {
+            id: r.try_get(0)?,
+            index_no: r.try_get(1)?,
+            title: r.try_get(2)?,
+            summary: r.try_get(3)?,
+            category_name: r.try_get(4)?,
+            genre: r.try_get(5)?,
+            publisher: r.try_get(6)?,
+            written_on: parse_date(&written)?,
+            published_on: parse_date(&published)?,
+            doc_no: r.try_get(9)?,
+            validity: r.try_get(10)?,
+        });
+    }
+    Ok((total, out))
+}
+
+/// Distinct values for the catalog's filter menus (years, genres,
+/// publishers) among listed items.
+pub async fn facets(k: &Kernel) -> Result<(Vec<i32>, Vec<String>, Vec<String>)> {
+    let be = k.db.backend();
+    let mut years: Vec<i32> = Vec::new();
+    let rows = query_dyn(
+        be,
+        format!("SELECT DISTINCT v.published_on {PUBLIC_FROM} WHERE {LISTED}"),
+    )
+    .fetch_all(k.db.pool())
+    .await?;
+    for r in &rows {
+        let d: String = r.try_get(0)?;
+        if let Some(y) = d.get(..4).and_then(|y| y.parse().ok())
+            && !years.contains(&y)
+        {
+            years.push(y);
+        }
+    }
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    let list = |col: &'static str| async move {
+        let rows = query_dyn(
+            be,
+            format!("SELECT DISTINCT {col} {PUBLIC_FROM} WHERE {LISTED} ORDER BY {col}"),
+        )
+        .fetch_all(k.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .collect::<Result<Vec<String>>>()
+    };
+    Ok((years, list("v.genre").await?, list("v.publisher").await?))
+}
+
+/// For the search index: one listed item's full text, or `None` when it
+/// must not be searchable (withdrawn, not public).
+pub async fn for_index(k: &Kernel, id: i64) -> Result<Option<(PublicItem, String)>> {
+    let Some(it) = item(k, id).await? else {
+        return Ok(None);
+    };
+    if it.withdrawn.is_some() {
+        return Ok(None);
+    }
+    let texts: Vec<String> = yangguang_kernel::db::query_scalar(
+        k.db.backend(),
+        "SELECT text_content FROM disclosure_attachments WHERE item_id = ? AND removed_at IS NULL",
+    )
+    .bind(id)
+    .fetch_all(k.db.pool())
+    .await?;
+    Ok(Some((it, texts.join("\n"))))
+}
+
+/// Ids of every listed item (reindex, sitemap).
+pub async fn listed_ids(k: &Kernel) -> Result<Vec<i64>> {
+    let rows = query_dyn(
+        k.db.backend(),
+        format!("SELECT i.id {PUBLIC_FROM} WHERE {LISTED} ORDER BY i.id"),
+    )
+    .fetch_all(k.db.pool())
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
+}

@@ -1,0 +1,13 @@
+//! This module's pages: the public portal (`public`) and the staff side
+//! (`staff`). Each route declares its access rule; `web` composes them.
+
+pub mod public;
+pub mod staff;
+
+use yangguang_webcore::access::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut r = public::routes();
+    r.extend(staff::routes());
+    r
+}
