@@ -34,6 +34,13 @@ pub const USERS: &[(&str, &str, Option<&str>, &str, Role)] = &[
         Role::DivisionHead,
     ),
     (
+        "sunli",
+        "孙莉",
+        Some("zcfgc"),
+        "政策法规处副处长",
+        Role::DivisionHead,
+    ),
+    (
         "liuyang",
         "刘洋",
         Some("zcfgc"),
@@ -91,13 +98,34 @@ const DIVISIONS: &[(&str, &str, &str)] = &[
 ];
 
 /// (post, division, A, B)
-const POSTS: &[(&str, &str, &str, Option<&str>)] = &[
-    ("政务公开信息发布岗", "zcfgc", "liuyang", Some("zhaomin")),
-    ("依申请公开受理岗", "zcfgc", "zhaomin", Some("liuyang")),
-    ("收发文登记岗", "bgs", "zhouting", Some("wuqiang")),
-    ("会议纪要岗", "bgs", "wuqiang", Some("zhouting")),
-    ("行政许可窗口岗", "wh", "xugang", None),
-    ("行政执法监察岗", "jczd", "zhengwei", None),
+/// (post, division, A, B, duty)
+const POSTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
+    (
+        "政务公开信息发布岗",
+        "zcfgc",
+        "liuyang",
+        Some("zhaomin"),
+        "disclosure.publish",
+    ),
+    (
+        "政策法规处审核岗",
+        "zcfgc",
+        "chenjing",
+        Some("sunli"),
+        "disclosure.review",
+    ),
+    (
+        "保密审查岗",
+        "bgs",
+        "zhanghua",
+        Some("zhouting"),
+        "disclosure.secrecy",
+    ),
+    ("依申请公开受理岗", "zcfgc", "zhaomin", Some("liuyang"), ""),
+    ("收发文登记岗", "bgs", "zhouting", Some("wuqiang"), ""),
+    ("会议纪要岗", "bgs", "wuqiang", Some("zhouting"), ""),
+    ("行政许可窗口岗", "wh", "xugang", None, ""),
+    ("行政执法监察岗", "jczd", "zhengwei", None, ""),
 ];
 
 async fn seeded(k: &Kernel) -> Result<bool> {
@@ -152,8 +180,8 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
         )
         .await?;
     }
-    for (post, division, a, b) in POSTS {
-        org_store::add_post(
+    for (post, division, a, b, duty) in POSTS {
+        let id = org_store::add_post(
             k,
             &actor,
             now,
@@ -166,6 +194,9 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
             },
         )
         .await?;
+        if !duty.is_empty() {
+            org_store::set_post_duty(k, &actor, now, id, duty).await?;
+        }
     }
     // One A holder is away today, so the B holder acts for them.
     let today = today_cst(now);
@@ -277,11 +308,24 @@ async fn print_logins(k: &Kernel, addr: &str, data_dir: &std::path::Path) -> Res
     Ok(())
 }
 
-pub async fn run(data: &DataOpts, addr: &str, serve: bool) -> Result<ExitCode> {
+/// Seeds the agency and then its disclosure content.
+async fn seed_all(k: &Kernel, laws: Option<&std::path::Path>) -> Result<()> {
+    let now = timefmt::now();
+    seed(k, now).await?;
+    crate::demo_disclosure::seed(k, now, laws).await
+}
+
+pub async fn run(
+    data: &DataOpts,
+    addr: &str,
+    serve: bool,
+    laws: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
     let k = crate::commands::open(data, true).await?;
+    let laws = crate::demo_disclosure::laws_dir(laws)?;
     if !serve {
         if !seeded(&k).await? {
-            seed(&k, timefmt::now()).await?;
+            seed_all(&k, laws.as_deref()).await?;
         }
         print_logins(&k, addr, &data.data_dir).await?;
         return Ok(ExitCode::SUCCESS);
@@ -290,7 +334,7 @@ pub async fn run(data: &DataOpts, addr: &str, serve: bool) -> Result<ExitCode> {
     let (state, handle) = crate::commands::serve_kernel(k.clone(), addr, false).await?;
     if !seeded(&k).await? {
         tracing::info!("seeding demo data");
-        seed(&k, timefmt::now()).await?;
+        seed_all(&k, laws.as_deref()).await?;
     }
     state.reload_site().await;
     state.set_ready();

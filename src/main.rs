@@ -3,6 +3,7 @@
 
 mod commands;
 mod demo;
+mod demo_disclosure;
 mod rules_cmd;
 
 use std::path::PathBuf;
@@ -53,6 +54,9 @@ enum Command {
         /// Seed and exit without serving
         #[arg(long)]
         no_serve: bool,
+        /// Also publish every law in DIR/index.csv (default: ../shared/data/laws when present)
+        #[arg(long)]
+        laws: Option<PathBuf>,
     },
     /// Apply pending database migrations
     Migrate {
@@ -138,7 +142,8 @@ fn main() -> ExitCode {
                 data_dir,
                 database,
                 no_serve,
-            } => demo::run(&DataOpts { database, data_dir }, &addr, !no_serve).await,
+                laws,
+            } => demo::run(&DataOpts { database, data_dir }, &addr, !no_serve, laws).await,
             Command::Migrate { data } => commands::migrate(&data).await,
             Command::User { data, action } => commands::user(&data, action).await,
             Command::Calendar { data, action } => commands::calendar(&data, action).await,

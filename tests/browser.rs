@@ -93,6 +93,8 @@ fn start_demo(port: u16) -> Server {
     let err = out.try_clone().expect("clone server log");
     let child = Command::new(env!("CARGO_BIN_EXE_yangguang"))
         .arg("demo")
+        .arg("--laws")
+        .arg("none")
         .arg("--data-dir")
         .arg(&data)
         .arg("--addr")

@@ -282,7 +282,7 @@ fn audit_verify_fails_with_the_first_broken_entry_after_tampering() {
     let d = temp("cli-audit");
     let dd = dir_arg(&d);
     assert!(
-        run(&["demo", "--no-serve", "--data-dir", &dd])
+        run(&["demo", "--no-serve", "--laws", "none", "--data-dir", &dd])
             .status
             .success()
     );
@@ -318,7 +318,7 @@ fn audit_verify_fails_with_the_first_broken_entry_after_tampering() {
 fn demo_seeds_the_suzhou_bureau_with_a_backup_acting_for_an_absent_primary() {
     let d = temp("cli-demo");
     let dd = dir_arg(&d);
-    let o = run(&["demo", "--no-serve", "--data-dir", &dd]);
+    let o = run(&["demo", "--no-serve", "--laws", "none", "--data-dir", &dd]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("auditadmin"));
     let posts = stdout(&run(&["org", "posts", "--data-dir", &dd]));
@@ -342,7 +342,7 @@ fn demo_seeds_the_suzhou_bureau_with_a_backup_acting_for_an_absent_primary() {
     }
     // Running the demo again does not seed twice.
     assert!(
-        run(&["demo", "--no-serve", "--data-dir", &dd])
+        run(&["demo", "--no-serve", "--laws", "none", "--data-dir", &dd])
             .status
             .success()
     );
@@ -387,7 +387,7 @@ fn backup_excludes_keys_and_restore_needs_them_then_verifies_the_audit_chain() {
     let src = temp("cli-backup");
     let s = dir_arg(&src);
     assert!(
-        run(&["demo", "--no-serve", "--data-dir", &s])
+        run(&["demo", "--no-serve", "--laws", "none", "--data-dir", &s])
             .status
             .success()
     );
@@ -429,7 +429,7 @@ fn backup_excludes_keys_and_restore_needs_them_then_verifies_the_audit_chain() {
 fn demo_pre_enrols_leaders_and_admins_and_prints_their_factor() {
     let d = temp("cli-demo-2fa");
     let dd = dir_arg(&d);
-    let o = run(&["demo", "--no-serve", "--data-dir", &dd]);
+    let o = run(&["demo", "--no-serve", "--laws", "none", "--data-dir", &dd]);
     let out = stdout(&o);
     let line = out
         .lines()

@@ -3,7 +3,10 @@
 //! published versions, withdrawal and ending, the guide, and the public
 //! portal pages.
 
+pub mod attach;
 pub mod draft;
+pub mod guide;
+pub mod import;
 pub mod model;
 pub mod public;
 pub mod routes;

@@ -50,7 +50,8 @@ pub struct PublicItem {
     pub validity: String,
     pub validity_changed_on: Option<String>,
     pub validity_reason: Option<String>,
-    /// Empty when withdrawn: the notice replaces the text.
+    /// Empty when withdrawn (as are the summary and attachments): the
+    /// notice replaces the text.
     pub body_html: String,
     pub body_text: String,
     pub attachments: Vec<Attachment>,
@@ -99,7 +100,8 @@ fn public_from(r: &sqlx::any::AnyRow) -> Result<PublicItem> {
         index_no: r.try_get(1)?,
         version: r.try_get(2)?,
         title: r.try_get(3)?,
-        summary: r.try_get(4)?,
+        // The summary is often the opening of the text: withdrawn, it goes too.
+        summary: if hide { String::new() } else { r.try_get(4)? },
         category_code: r.try_get(5)?,
         category_name: r.try_get(6)?,
         genre: r.try_get(7)?,
@@ -324,13 +326,22 @@ pub async fn for_index(k: &Kernel, id: i64) -> Result<Option<(PublicItem, String
     if it.withdrawn.is_some() {
         return Ok(None);
     }
-    let texts: Vec<String> = yangguang_kernel::db::query_scalar(
-        k.db.backend(),
-        "SELECT text_content FROM disclosure_attachments WHERE item_id = ? AND removed_at IS NULL",
-    )
-    .bind(id)
-    .fetch_all(k.db.pool())
-    .await?;
+    // Only the attachments of the published version, by id: a draft
+    // revision's new file must not become searchable before it is public.
+    let mut texts = Vec::new();
+    for a in &it.attachments {
+        let t: Option<String> = yangguang_kernel::db::query_scalar(
+            k.db.backend(),
+            "SELECT text_content FROM disclosure_attachments WHERE id = ? AND item_id = ?",
+        )
+        .bind(a.id)
+        .bind(id)
+        .fetch_optional(k.db.pool())
+        .await?;
+        // The name too: a file whose text cannot be read is still found.
+        texts.push(a.name.clone());
+        texts.extend(t);
+    }
     Ok(Some((it, texts.join("\n"))))
 }
 
@@ -343,4 +354,142 @@ pub async fn listed_ids(k: &Kernel) -> Result<Vec<i64>> {
     .fetch_all(k.db.pool())
     .await?;
     rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
+}
+
+/// Latest listed items, newest first: the column's list and the home
+/// page's per-category lists. `category`: that category and its children.
+pub async fn latest(k: &Kernel, category: Option<&str>, n: i64) -> Result<Vec<CatalogRow>> {
+    let f = CatalogFilter {
+        category: category.map(str::to_string),
+        page: 1,
+        per_page: n,
+        ..CatalogFilter::default()
+    };
+    Ok(catalog(k, &f).await?.1)
+}
+
+/// For the home page: each top-level category with its `n` latest listed
+/// items (children included); categories with nothing listed are left out.
+pub async fn latest_per_category(
+    k: &Kernel,
+    n: i64,
+) -> Result<Vec<(crate::store::Category, Vec<CatalogRow>)>> {
+    let mut out = Vec::new();
+    for c in crate::store::categories(k).await? {
+        if c.parent.is_some() {
+            continue;
+        }
+        let rows = latest(k, Some(&c.code), n).await?;
+        if !rows.is_empty() {
+            out.push((c, rows));
+        }
+    }
+    Ok(out)
+}
+
+/// One entry of an Atom feed (listed items only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEntry {
+    pub id: i64,
+    pub index_no: String,
+    pub title: String,
+    pub summary: String,
+    pub category_code: String,
+    pub category_name: String,
+    pub publisher: String,
+    pub doc_no: String,
+    /// The current version's publication date.
+    pub published_on: Date,
+    /// When the current version was published (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+/// The `limit` latest listed items for a feed, newest first (the catalog's
+/// order). `category`: that category and its children.
+pub async fn feed(k: &Kernel, category: Option<&str>, limit: i64) -> Result<Vec<FeedEntry>> {
+    let be = k.db.backend();
+    let mut w = LISTED.to_string();
+    if category.is_some() {
+        w.push_str(" AND (v.category_code = ? OR c.parent_code = ?)");
+    }
+    let mut q = query_dyn(
+        be,
+        format!(
+            "SELECT i.id, i.index_no, v.title, v.summary, v.category_code, c.name, v.publisher, v.doc_no, \
+             v.published_on, v.published_at {PUBLIC_FROM} WHERE {w} \
+             ORDER BY v.published_on DESC, i.id DESC LIMIT ?"
+        ),
+    );
+    if let Some(c) = category {
+        q = q.bind(c.to_string()).bind(c.to_string());
+    }
+    let rows = q.bind(limit.clamp(1, 500)).fetch_all(k.db.pool()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let published: String = r.try_get(8)?;
+        out.push(FeedEntry {
+            id: r.try_get(0)?,
+            index_no: r.try_get(1)?,
+            title: r.try_get(2)?,
+            summary: r.try_get(3)?,
+            category_code: r.try_get(4)?,
+            category_name: r.try_get(5)?,
+            publisher: r.try_get(6)?,
+            doc_no: r.try_get(7)?,
+            published_on: parse_date(&published)?,
+            updated_at: r.try_get(9)?,
+        });
+    }
+    Ok(out)
+}
+
+/// One item page for the sitemap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitemapEntry {
+    pub id: i64,
+    /// The last public change: publication of the current version, a
+    /// validity change or the withdrawal (`YYYY-MM-DD`, Beijing).
+    pub lastmod: String,
+    pub withdrawn: bool,
+}
+
+/// Every item page the public can open: listed items, and withdrawn ones
+/// (their page stays with the notice; listing it lets search engines
+/// replace a cached copy of the old text with the notice).
+pub async fn sitemap_entries(k: &Kernel) -> Result<Vec<SitemapEntry>> {
+    let rows = query_dyn(
+        k.db.backend(),
+        format!(
+            "SELECT i.id, v.published_at, i.validity_changed_on, i.withdrawn_at {PUBLIC_FROM} \
+             WHERE i.published_version > 0 AND i.attribute = 'proactive' ORDER BY i.id"
+        ),
+    )
+    .fetch_all(k.db.pool())
+    .await?;
+    let day = |s: &str| -> String {
+        yangguang_kernel::timefmt::parse_rfc3339(s)
+            .map(|t| yangguang_kernel::timefmt::fmt_date(yangguang_kernel::timefmt::today_cst(t)))
+            .unwrap_or_else(|_| s.get(..10).unwrap_or_default().to_string())
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let published_at: String = r.try_get(1)?;
+        let validity_on: Option<String> = r.try_get(2)?;
+        let withdrawn_at: Option<String> = r.try_get(3)?;
+        let mut lastmod = day(&published_at);
+        for d in [validity_on, withdrawn_at.as_deref().map(day)]
+            .into_iter()
+            .flatten()
+        {
+            if d > lastmod {
+                lastmod = d;
+            }
+        }
+        out.push(SitemapEntry {
+            id: r.try_get(0)?,
+            lastmod,
+            withdrawn: withdrawn_at.is_some(),
+        });
+    }
+    Ok(out)
 }

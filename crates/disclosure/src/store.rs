@@ -628,6 +628,11 @@ pub async fn actor_for_step(
         s => match s.next_duty() {
             Some(duty) => {
                 match org_store::duty_post(k, duty.code(), it.division_id, today).await? {
+                    // Nobody in the post today (A away, no B in): the
+                    // office steps in, as the AB rule says (RULES.md §6).
+                    Some(post) if post.acting.user_id().is_none() => {
+                        Ok(may_manage.then(|| Actor::user(username)))
+                    }
                     Some(post) => Ok(org_store::actor_on_post(k, &post, user_id).await?),
                     None => Ok(may_manage.then(|| Actor::user(username))),
                 }
@@ -707,4 +712,149 @@ pub async fn timeliness_list(k: &Kernel, today: Date) -> Result<Vec<(Item, rules
         .collect();
     out.sort_by_key(|(_, t)| t.days_left);
     Ok(out)
+}
+
+// ---- staff pages and the guide ------------------------------------------
+
+/// The division an account belongs to: a new item is reviewed by the
+/// review post of its author's division.
+pub async fn user_division(k: &Kernel, user_id: i64) -> Result<Option<i64>> {
+    Ok(
+        query_scalar::<Option<i64>>(k.db.backend(), "SELECT division_id FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(k.db.pool())
+            .await?
+            .flatten(),
+    )
+}
+
+/// The items an author created (any status), newest first.
+pub async fn items_created_by(k: &Kernel, username: &str, limit: i64) -> Result<Vec<Item>> {
+    let sql = format!(
+        "SELECT {ITEM_COLS} FROM disclosure_items WHERE created_by = ? ORDER BY id DESC LIMIT ?"
+    );
+    let rows = yangguang_kernel::db::query_dyn(k.db.backend(), sql)
+        .bind(username.to_string())
+        .bind(limit)
+        .fetch_all(k.db.pool())
+        .await?;
+    rows.iter().map(item_from).collect()
+}
+
+/// An item's timeline with each step's recorded detail (the checklist of
+/// a confidentiality review, a change note, a new validity).
+pub async fn timeline(k: &Kernel, id: i64) -> Result<Vec<(StepRow, serde_json::Value)>> {
+    let rows = query(
+        k.db.backend(),
+        "SELECT action, from_status, to_status, actor, acting_for, at, reason, detail FROM disclosure_steps \
+         WHERE item_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(k.db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let from: String = r.try_get(1)?;
+            let to: String = r.try_get(2)?;
+            let detail: String = r.try_get(7)?;
+            Ok((
+                StepRow {
+                    action: r.try_get(0)?,
+                    from: Status::parse(&from).unwrap_or(Status::Draft),
+                    to: Status::parse(&to).unwrap_or(Status::Draft),
+                    actor: r.try_get(3)?,
+                    acting_for: r.try_get(4)?,
+                    at: r.try_get(5)?,
+                    reason: r.try_get(6)?,
+                },
+                serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+            ))
+        })
+        .collect()
+}
+
+/// The validity change on record (when, why) of an item, if any.
+pub async fn validity_note(k: &Kernel, id: i64) -> Result<Option<(String, String)>> {
+    let row = query(
+        k.db.backend(),
+        "SELECT validity_changed_on, validity_reason FROM disclosure_items WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(k.db.pool())
+    .await?;
+    Ok(match row {
+        Some(r) => {
+            let on: Option<String> = r.try_get(0)?;
+            let why: Option<String> = r.try_get(1)?;
+            on.zip(why)
+        }
+        None => None,
+    })
+}
+
+/// One saved version of the guide's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuideRow {
+    pub id: i64,
+    /// The settings as saved (JSON of `guide::Guide`).
+    pub settings: String,
+    pub edited_by: String,
+    pub edited_at: String,
+}
+
+/// The saved guide settings, newest first.
+pub async fn guide_rows(k: &Kernel, limit: i64) -> Result<Vec<GuideRow>> {
+    let rows = query(
+        k.db.backend(),
+        "SELECT id, settings, edited_by, edited_at FROM disclosure_guide ORDER BY id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(k.db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(GuideRow {
+                id: r.try_get(0)?,
+                settings: r.try_get(1)?,
+                edited_by: r.try_get(2)?,
+                edited_at: r.try_get(3)?,
+            })
+        })
+        .collect()
+}
+
+/// Saves the guide's settings as a new row (the history is kept), audited
+/// as `disclosure.guide.update` with the labels of the changed fields.
+pub async fn save_guide(
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    settings: &serde_json::Value,
+    changed: &[&str],
+) -> Result<i64> {
+    let mut tx = k.db.begin().await?;
+    let id: i64 = query_scalar(
+        tx.backend(),
+        "INSERT INTO disclosure_guide (settings, edited_by, edited_at) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(settings.to_string())
+    .bind(actor.user.clone())
+    .bind(rfc3339(now))
+    .fetch_one(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &k.keys,
+        now,
+        Event {
+            actor,
+            event_type: "disclosure.guide.update",
+            object: "disclosure:guide",
+            outcome: Outcome::Success,
+            detail: serde_json::json!({ "version": id, "changed": changed }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }

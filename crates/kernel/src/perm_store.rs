@@ -202,11 +202,16 @@ mod tests {
     }
 
     #[test]
-    fn the_matrix_has_six_business_roles_and_two_business_permissions() {
+    fn the_matrix_has_six_business_roles_and_every_non_admin_permission() {
         assert_eq!(business_roles().len(), 6);
         assert_eq!(
             business_permissions(),
-            vec![Permission::Workbench, Permission::OrgView]
+            vec![
+                Permission::Workbench,
+                Permission::OrgView,
+                Permission::DisclosureDraft,
+                Permission::DisclosureManage
+            ]
         );
     }
 }

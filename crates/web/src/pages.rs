@@ -1,5 +1,5 @@
-//! Public pages: home, the 政府信息公开 column, the working-day calculator,
-//! display preferences.
+//! Public pages: home, the working-day calculator, display preferences
+//! (the 政府信息公开 column is the disclosure module's).
 
 use axum::extract::{OriginalUri, Query, State};
 use axum::http::{StatusCode, header};
@@ -18,8 +18,6 @@ pub fn routes() -> Vec<Route> {
     use axum::routing::get;
     vec![
         Route::get("/", Access::Public, get(home)),
-        Route::get("/xxgk/", Access::Public, get(xxgk)),
-        Route::get("/xxgk", Access::Public, get(xxgk_redirect)),
         Route::get("/gongju/gongzuori", Access::Public, get(gongzuori)),
         Route::get("/pref", Access::Public, get(pref)),
     ]
@@ -53,25 +51,6 @@ pub async fn home(State(st): State<AppState>, frame: Frame) -> Response {
             },
         },
     )
-}
-
-#[derive(askama::Template)]
-#[template(path = "xxgk.html")]
-struct XxgkPage {
-    layout: Layout,
-}
-
-pub async fn xxgk(frame: Frame) -> Response {
-    render(
-        StatusCode::OK,
-        &XxgkPage {
-            layout: frame.nav("xxgk"),
-        },
-    )
-}
-
-pub async fn xxgk_redirect() -> Redirect {
-    Redirect::permanent("/xxgk/")
 }
 
 #[derive(Deserialize, Default)]

@@ -35,11 +35,15 @@ pub struct PostRow {
     pub status: &'static str,
 }
 
+/// A 待办 line from a module: (title, url, step, acting for, time limit).
+type Todo = (String, String, String, Option<String>, Option<String>);
+
 #[derive(askama::Template)]
 #[template(path = "staff.html")]
 struct Workbench {
     layout: Layout,
     today: String,
+    todos: Vec<Todo>,
     mine: Vec<PostRow>,
     org_view: bool,
     unbacked: Vec<PostRow>,
@@ -102,11 +106,23 @@ async fn workbench(State(st): State<AppState>, frame: Frame) -> Response {
     } else {
         Vec::new()
     };
+    let todos = match yangguang_disclosure::routes::staff::workbench_rows(
+        &st.kernel,
+        s.user_id,
+        &s.username,
+        today,
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(e) => return ApiError(e).into_response(),
+    };
     render(
         StatusCode::OK,
         &Workbench {
             layout: frame.nav("staff"),
             today: format!("{}（{}）", fmt_date_cn(today), weekday_cn(today)),
+            todos,
             mine,
             org_view,
             unbacked,

@@ -132,7 +132,10 @@ async fn wrong_password_shows_one_message_for_unknown_and_known_names() {
 
 #[tokio::test]
 async fn leader_must_pass_the_second_factor_before_any_page() {
-    for (be, k) in kernels("web_2fa", &[]).await.expect("kernels") {
+    for (be, k) in kernels("web_2fa", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+    {
         let st = state_for(k).await;
         let secret = add_user(&st, "wangjg", Role::PrincipalLeader)
             .await
@@ -172,7 +175,7 @@ async fn leader_must_pass_the_second_factor_before_any_page() {
             .await;
         assert_eq!(p.location.as_deref(), Some("/staff/"), "{be}");
         let p = b.get("/staff/").await;
-        assert_eq!(p.status, StatusCode::OK, "{be}");
+        assert_eq!(p.status, StatusCode::OK, "{be}: {}", p.body);
         assert!(p.body.contains("工作台"), "{be}");
     }
 }

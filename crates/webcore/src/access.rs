@@ -158,6 +158,22 @@ fn is_secure(st: &AppState, headers: &HeaderMap) -> bool {
 }
 
 const FORM_LIMIT: usize = 2 * 1024 * 1024;
+/// Uploads (`multipart/form-data`): an attachment of up to 20 MB and the
+/// form around it.
+const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
+
+/// How much of a state-changing request's body is read.
+fn body_limit(headers: &HeaderMap) -> usize {
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    if multipart { UPLOAD_LIMIT } else { FORM_LIMIT }
+}
 
 /// Loads the session, checks CSRF on state-changing requests, and makes the
 /// `Viewer` available to handlers.
@@ -188,7 +204,7 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
         let (parts, body) = req.into_parts();
-        let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
+        let bytes = match axum::body::to_bytes(body, body_limit(&parts.headers)).await {
             Ok(b) => b,
             Err(_) => {
                 return crate::error::ApiError(Error::invalid("body_too_large", "提交的内容过大"))

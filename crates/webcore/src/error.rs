@@ -22,6 +22,7 @@ pub fn public_message(e: &Error) -> String {
         e.to_string()
     } else {
         tracing::error!(error = %e, "request failed");
+
         "系统繁忙，请稍后再试。如问题持续，请联系网站管理员。".to_string()
     }
 }
@@ -67,6 +68,7 @@ impl IntoResponse for PageError {
         let title = match status {
             StatusCode::NOT_FOUND => "页面不存在",
             StatusCode::FORBIDDEN => "无权访问",
+            StatusCode::PAYLOAD_TOO_LARGE => "文件过大",
             StatusCode::BAD_REQUEST => "输入有误",
             StatusCode::CONFLICT => "操作冲突",
             _ => "系统错误",

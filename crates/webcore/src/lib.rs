@@ -29,6 +29,8 @@ pub struct AppState {
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     access: Arc<HashMap<(Method, String), Access>>,
+    /// Module services (e.g. the search index), by type.
+    services: Arc<std::sync::RwLock<axum::http::Extensions>>,
 }
 
 impl AppState {
@@ -46,6 +48,27 @@ impl AppState {
             ready: Arc::new(AtomicBool::new(ready)),
             secure_cookies: std::env::var("YANGGUANG_SECURE_COOKIES").is_ok_and(|v| v == "1"),
             access: Arc::new(access),
+            services: Arc::default(),
+        }
+    }
+
+    /// Makes a module's service available to every handler.
+    pub fn provide<T: Clone + Send + Sync + 'static>(&self, service: T) {
+        match self.services.write() {
+            Ok(mut s) => {
+                s.insert(service);
+            }
+            Err(p) => {
+                p.into_inner().insert(service);
+            }
+        }
+    }
+
+    /// A module's service, if provided.
+    pub fn service<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
+        match self.services.read() {
+            Ok(s) => s.get::<T>().cloned(),
+            Err(p) => p.into_inner().get::<T>().cloned(),
         }
     }
 

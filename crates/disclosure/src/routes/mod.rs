@@ -1,6 +1,7 @@
 //! This module's pages: the public portal (`public`) and the staff side
 //! (`staff`). Each route declares its access rule; `web` composes them.
 
+pub mod files;
 pub mod public;
 pub mod staff;
 
@@ -9,5 +10,6 @@ use yangguang_webcore::access::Route;
 pub fn routes() -> Vec<Route> {
     let mut r = public::routes();
     r.extend(staff::routes());
+    r.extend(files::routes());
     r
 }

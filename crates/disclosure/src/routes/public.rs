@@ -1,7 +1,1036 @@
-//! (being written)
+//! The public portal of 主动公开 (DESIGN.md "Public addresses"): the
+//! 政府信息公开 column, the catalog, item pages and their print view, Atom
+//! feeds and the sitemap. Everything shown here is read through
+//! `crate::public` (published versions of 主动公开 items only), never
+//! from the working copies.
 
-use yangguang_webcore::access::Route;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use yangguang_kernel::Error;
+use yangguang_kernel::text::clip;
+use yangguang_kernel::timefmt::{self, fmt_date, fmt_instant_cst, parse_rfc3339};
+use yangguang_webcore::AppState;
+use yangguang_webcore::access::{Access, Route};
+use yangguang_webcore::error::{PageError, render};
+use yangguang_webcore::layout::{Frame, Layout};
+
+use crate::model::Validity;
+use crate::public::{self, CatalogFilter, CatalogRow, PublicItem};
+use crate::store::{self, Category};
+use crate::text::escape;
 
 pub fn routes() -> Vec<Route> {
-    Vec::new()
+    use axum::routing::get;
+    vec![
+        Route::get("/xxgk/", Access::Public, get(column)),
+        Route::get("/xxgk", Access::Public, get(column_redirect)),
+        Route::get("/xxgk/ml", Access::Public, get(catalog)),
+        Route::get("/xxgk/item/{id}", Access::Public, get(item)),
+        Route::get("/xxgk/item/{id}/print", Access::Public, get(print)),
+        Route::get("/xxgk/feed.atom", Access::Public, get(feed_all)),
+        Route::get("/xxgk/feed/{feed}", Access::Public, get(feed_category)),
+        Route::get("/sitemap.xml", Access::Public, get(sitemap)),
+    ]
+}
+
+/// Rows per page of the column list and the catalog.
+pub const PER_PAGE: i64 = 20;
+/// Entries per Atom feed.
+pub const FEED_LEN: i64 = 50;
+/// URLs per sitemap file (the sitemap protocol's limit).
+pub const SITEMAP_MAX: usize = 50_000;
+
+type Query2 = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+fn first<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or_default()
+}
+
+/// Percent-encodes a query value.
+fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn page_error(layout: Layout, error: Error) -> Response {
+    PageError {
+        error,
+        layout,
+        status: None,
+    }
+    .into_response()
+}
+
+/// One 404 for an unknown id, a malformed id and an item the public may
+/// not see: nothing tells an unpublished item from a missing one.
+fn item_not_found(layout: Layout) -> Response {
+    page_error(
+        layout,
+        Error::NotFound("您要查看的信息不存在或已移动。请通过公开目录或站内搜索查找。".into()),
+    )
+}
+
+// ---------------------------------------------------------------- column menu
+
+/// A category of the 法定主动公开内容 tree in the left menu.
+pub struct Node {
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+    pub children: Vec<Node>,
+}
+
+/// The column's left menu.
+pub struct Side {
+    /// Which entry is current: "column", "catalog" or "" (none).
+    pub at: &'static str,
+    /// A category of the tree is current.
+    pub in_tree: bool,
+    /// 公开制度: the catalog of 规范性文件 (the catalog when there is none).
+    pub rules_href: String,
+    pub tree: Vec<Node>,
+}
+
+fn side(cats: &[Category], at: &'static str, current: Option<&str>) -> Side {
+    let node = |c: &Category| Node {
+        name: c.name.clone(),
+        href: format!("/xxgk/ml?category={}", enc(&c.code)),
+        current: current == Some(c.code.as_str()),
+        children: Vec::new(),
+    };
+    let mut tree: Vec<Node> = Vec::new();
+    for c in cats.iter().filter(|c| c.parent.is_none()) {
+        let mut n = node(c);
+        n.children = cats
+            .iter()
+            .filter(|x| x.parent.as_deref() == Some(c.code.as_str()))
+            .map(node)
+            .collect();
+        tree.push(n);
+    }
+    let rules_href = cats
+        .iter()
+        .find(|c| c.name == "规范性文件")
+        .map(|c| format!("/xxgk/ml?category={}", enc(&c.code)))
+        .unwrap_or_else(|| "/xxgk/ml".to_string());
+    Side {
+        at,
+        in_tree: current.is_some(),
+        rules_href,
+        tree,
+    }
+}
+
+// ---------------------------------------------------------------- paging
+
+pub struct PageLink {
+    pub n: i64,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Page links (keeping the filters): first, previous, a window of
+/// numbers, next, last.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub first: Option<String>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub last: Option<String>,
+    pub numbers: Vec<PageLink>,
+}
+
+fn pager(page: i64, total: i64, href: impl Fn(i64) -> String) -> Pager {
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let lo = (page - 4).max(1);
+    let hi = (lo + 8).min(pages);
+    Pager {
+        page,
+        pages,
+        first: (page > 1).then(|| href(1)),
+        prev: (page > 1).then(|| href((page - 1).min(pages))),
+        next: (page < pages).then(|| href(page + 1)),
+        last: (page < pages).then(|| href(pages)),
+        numbers: (lo..=hi)
+            .map(|n| PageLink {
+                n,
+                href: href(n),
+                current: n == page,
+            })
+            .collect(),
+    }
+}
+
+fn parse_page(s: &str) -> Result<i64, Error> {
+    if s.is_empty() {
+        return Ok(1);
+    }
+    match s.parse::<i64>() {
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+        _ => Err(Error::invalid(
+            "invalid_page",
+            format!("页码“{}”无效：应为不小于 1 的整数", clip(s, 20)),
+        )),
+    }
+}
+
+/// A list row as the pages show it.
+pub struct Row {
+    pub href: String,
+    pub index_no: String,
+    pub title: String,
+    pub summary: String,
+    pub doc_no: String,
+    pub published_on: String,
+}
+
+fn row(r: &CatalogRow) -> Row {
+    Row {
+        href: format!("/xxgk/item/{}", r.id),
+        index_no: r.index_no.clone(),
+        title: r.title.clone(),
+        summary: r.summary.clone(),
+        doc_no: r.doc_no.clone(),
+        published_on: fmt_date(r.published_on),
+    }
+}
+
+// ---------------------------------------------------------------- /xxgk/
+
+#[derive(askama::Template)]
+#[template(path = "public_column.html")]
+struct ColumnPage {
+    layout: Layout,
+    side: Side,
+    rows: Vec<Row>,
+    total: i64,
+    pager: Pager,
+}
+
+async fn column_redirect() -> Redirect {
+    Redirect::permanent("/xxgk/")
+}
+
+/// The 政府信息公开 column: its menu and the latest titles with dates.
+async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response {
+    let layout = frame.nav("xxgk");
+    let k = &st.kernel;
+    let page = match q {
+        Ok(Query(pairs)) => parse_page(first(&pairs, "page")),
+        Err(_) => Err(bad_query()),
+    };
+    let page = match page {
+        Ok(p) => p,
+        Err(e) => return page_error(layout, e),
+    };
+    let f = CatalogFilter {
+        page,
+        per_page: PER_PAGE,
+        ..CatalogFilter::default()
+    };
+    let (cats, listed) = match (store::categories(k).await, public::catalog(k, &f).await) {
+        (Ok(c), Ok(l)) => (c, l),
+        (Err(e), _) | (_, Err(e)) => return page_error(layout, e),
+    };
+    let (total, rows) = listed;
+    render(
+        StatusCode::OK,
+        &ColumnPage {
+            layout,
+            side: side(&cats, "column", None),
+            rows: rows.iter().map(row).collect(),
+            total,
+            pager: pager(page, total, |n| {
+                if n == 1 {
+                    "/xxgk/".to_string()
+                } else {
+                    format!("/xxgk/?page={n}")
+                }
+            }),
+        },
+    )
+}
+
+fn bad_query() -> Error {
+    Error::invalid(
+        "invalid_query",
+        "网址中的查询参数格式不正确，请从页面上的链接或表单重新进入",
+    )
+}
+
+// ---------------------------------------------------------------- /xxgk/ml
+
+/// An option of a filter menu.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The catalog's query, parsed once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct CatalogQuery {
+    category: Option<String>,
+    year: Option<i32>,
+    genre: Option<String>,
+    publisher: Option<String>,
+    validity: Option<Validity>,
+    oldest_first: bool,
+    page: i64,
+}
+
+impl CatalogQuery {
+    fn parse(pairs: &[(String, String)], cats: &[Category]) -> Result<CatalogQuery, Error> {
+        let text = |name: &str, label: &str| -> Result<Option<String>, Error> {
+            let v = first(pairs, name);
+            if v.chars().count() > 100 || v.chars().any(char::is_control) {
+                return Err(Error::invalid(
+                    "invalid_filter",
+                    format!("{label}“{}”无效，请从列表中选择", clip(v, 20)),
+                ));
+            }
+            Ok((!v.is_empty()).then(|| v.to_string()))
+        };
+        let category = match first(pairs, "category") {
+            "" => None,
+            c if cats.iter().any(|x| x.code == c) => Some(c.to_string()),
+            c => {
+                return Err(Error::invalid(
+                    "unknown_category",
+                    format!("主题分类“{}”不存在，请从左侧目录中选择", clip(c, 20)),
+                ));
+            }
+        };
+        let year = match first(pairs, "year") {
+            "" => None,
+            y => match y.parse::<i32>() {
+                Ok(n) if y.len() == 4 && (1949..=2100).contains(&n) => Some(n),
+                _ => {
+                    return Err(Error::invalid(
+                        "invalid_year",
+                        format!("年份“{}”无效：应为四位数字年份，例如 2026", clip(y, 20)),
+                    ));
+                }
+            },
+        };
+        let validity = match first(pairs, "validity") {
+            "" => None,
+            v => Some(Validity::parse(v).ok_or_else(|| {
+                Error::invalid(
+                    "invalid_validity",
+                    format!("有效性“{}”无效：应为有效、失效或废止", clip(v, 20)),
+                )
+            })?),
+        };
+        let oldest_first = match first(pairs, "sort") {
+            "" | "new" => false,
+            "old" => true,
+            s => {
+                return Err(Error::invalid(
+                    "invalid_sort",
+                    format!(
+                        "排序方式“{}”无效：应为 new（最新在前）或 old（最早在前）",
+                        clip(s, 20)
+                    ),
+                ));
+            }
+        };
+        Ok(CatalogQuery {
+            category,
+            year,
+            genre: text("genre", "体裁")?,
+            publisher: text("publisher", "发布机构")?,
+            validity,
+            oldest_first,
+            page: parse_page(first(pairs, "page"))?,
+        })
+    }
+
+    fn filter(&self) -> CatalogFilter {
+        CatalogFilter {
+            category: self.category.clone(),
+            year: self.year,
+            genre: self.genre.clone(),
+            publisher: self.publisher.clone(),
+            validity: self.validity.map(|v| v.label().to_string()),
+            oldest_first: self.oldest_first,
+            page: self.page,
+            per_page: PER_PAGE,
+        }
+    }
+
+    /// The catalog address with these filters, `sort` and `page`.
+    fn href(&self, oldest_first: bool, page: i64) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(c) = &self.category {
+            parts.push(format!("category={}", enc(c)));
+        }
+        if let Some(y) = self.year {
+            parts.push(format!("year={y}"));
+        }
+        if let Some(g) = &self.genre {
+            parts.push(format!("genre={}", enc(g)));
+        }
+        if let Some(p) = &self.publisher {
+            parts.push(format!("publisher={}", enc(p)));
+        }
+        if let Some(v) = self.validity {
+            parts.push(format!("validity={}", v.code()));
+        }
+        if oldest_first {
+            parts.push("sort=old".into());
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            "/xxgk/ml".into()
+        } else {
+            format!("/xxgk/ml?{}", parts.join("&"))
+        }
+    }
+
+    fn filtered(&self) -> bool {
+        self.year.is_some()
+            || self.genre.is_some()
+            || self.publisher.is_some()
+            || self.validity.is_some()
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "public_catalog.html")]
+struct CatalogPage {
+    layout: Layout,
+    side: Side,
+    heading: String,
+    feed_href: String,
+    feed_title: String,
+    error: Option<String>,
+    category: String,
+    years: Vec<Opt>,
+    genres: Vec<Opt>,
+    publishers: Vec<Opt>,
+    validities: Vec<Opt>,
+    oldest_first: bool,
+    newest_href: String,
+    oldest_href: String,
+    reset_href: String,
+    filtered: bool,
+    total: i64,
+    rows: Vec<Row>,
+    pager: Pager,
+}
+
+fn opts(values: impl IntoIterator<Item = (String, String)>, selected: Option<&str>) -> Vec<Opt> {
+    values
+        .into_iter()
+        .map(|(value, label)| Opt {
+            selected: selected == Some(value.as_str()),
+            value,
+            label,
+        })
+        .collect()
+}
+
+/// 公开目录: browse by category, filter, sort, page.
+async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Response {
+    let layout = frame.nav("xxgk");
+    let k = &st.kernel;
+    let (cats, (years, genres, publishers)) =
+        match (store::categories(k).await, public::facets(k).await) {
+            (Ok(c), Ok(f)) => (c, f),
+            (Err(e), _) | (_, Err(e)) => return page_error(layout, e),
+        };
+    let parsed = match q {
+        Ok(Query(pairs)) => CatalogQuery::parse(&pairs, &cats),
+        Err(_) => Err(bad_query()),
+    };
+    let (status, error, cq) = match parsed {
+        Ok(cq) => (StatusCode::OK, None, cq),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Some(e.to_string()),
+            CatalogQuery {
+                page: 1,
+                ..CatalogQuery::default()
+            },
+        ),
+    };
+    let (total, rows) = if error.is_some() {
+        (0, Vec::new())
+    } else {
+        match public::catalog(k, &cq.filter()).await {
+            Ok(r) => r,
+            Err(e) => return page_error(layout, e),
+        }
+    };
+    let category = cats.iter().find(|c| Some(&c.code) == cq.category.as_ref());
+    let (heading, feed_href) = match category {
+        Some(c) => (c.name.clone(), format!("/xxgk/feed/{}.atom", enc(&c.code))),
+        None => ("公开目录".to_string(), "/xxgk/feed.atom".to_string()),
+    };
+    let year_sel = cq.year.map(|y| y.to_string());
+    let validity_sel = cq.validity.map(|v| v.code());
+    render(
+        status,
+        &CatalogPage {
+            side: side(&cats, "catalog", cq.category.as_deref()),
+            feed_title: format!("{} · {heading}", layout.site.agency_name),
+            layout,
+            heading,
+            feed_href,
+            error,
+            category: cq.category.clone().unwrap_or_default(),
+            years: opts(
+                years.iter().map(|y| (y.to_string(), format!("{y}年"))),
+                year_sel.as_deref(),
+            ),
+            genres: opts(
+                genres.into_iter().map(|g| (g.clone(), g)),
+                cq.genre.as_deref(),
+            ),
+            publishers: opts(
+                publishers.into_iter().map(|p| (p.clone(), p)),
+                cq.publisher.as_deref(),
+            ),
+            validities: opts(
+                [Validity::Valid, Validity::Expired, Validity::Repealed]
+                    .into_iter()
+                    .map(|v| (v.code().to_string(), v.label().to_string())),
+                validity_sel,
+            ),
+            oldest_first: cq.oldest_first,
+            newest_href: cq.href(false, 1),
+            oldest_href: cq.href(true, 1),
+            reset_href: CatalogQuery {
+                category: cq.category.clone(),
+                ..CatalogQuery::default()
+            }
+            .href(false, 1),
+            filtered: cq.filtered(),
+            total,
+            rows: rows.iter().map(row).collect(),
+            pager: pager(cq.page, total, |n| cq.href(cq.oldest_first, n)),
+        },
+    )
+}
+
+// ---------------------------------------------------------------- item pages
+
+pub struct AttachmentView {
+    pub href: String,
+    pub name: String,
+    pub kind: String,
+    pub size: String,
+}
+
+pub struct VersionView {
+    pub version: i64,
+    pub published_on: String,
+    pub note: String,
+}
+
+/// 失效 / 废止: label, since when, why.
+pub struct ValidityNotice {
+    pub label: String,
+    pub on: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// An item as its page and print view show it.
+pub struct ItemView {
+    pub id: i64,
+    pub href: String,
+    pub index_no: String,
+    pub title: String,
+    pub summary: String,
+    pub keywords: String,
+    pub category_name: String,
+    pub category_href: String,
+    pub publisher: String,
+    pub written_on: String,
+    pub doc_no: String,
+    pub published_on: String,
+    /// 有效性 as the table shows it (已撤销 once withdrawn).
+    pub validity: String,
+    pub body_html: String,
+    pub attachments: Vec<AttachmentView>,
+    pub versions: Vec<VersionView>,
+    pub interpretations: Vec<(String, String)>,
+    pub interprets: Option<(String, String)>,
+    /// (when, in Beijing time; why).
+    pub withdrawn: Option<(String, String)>,
+    pub validity_notice: Option<ValidityNotice>,
+}
+
+fn size_label(n: i64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{:.1} KB", (n as f64 / 1024.0).max(0.1))
+    }
+}
+
+fn view(it: PublicItem) -> ItemView {
+    let withdrawn = it.withdrawn.as_ref().map(|(at, why)| {
+        let at = parse_rfc3339(at)
+            .map(fmt_instant_cst)
+            .unwrap_or_else(|_| at.clone());
+        (at, why.clone())
+    });
+    let validity_notice =
+        (withdrawn.is_none() && it.validity != Validity::Valid.label()).then(|| ValidityNotice {
+            label: it.validity.clone(),
+            on: it.validity_changed_on.clone().filter(|s| !s.is_empty()),
+            reason: it.validity_reason.clone().filter(|s| !s.trim().is_empty()),
+        });
+    let link = |(id, title): (i64, String)| (format!("/xxgk/item/{id}"), title);
+    ItemView {
+        id: it.id,
+        href: format!("/xxgk/item/{}", it.id),
+        index_no: it.index_no,
+        title: it.title,
+        summary: it.summary,
+        keywords: it.keywords,
+        category_href: format!("/xxgk/ml?category={}", enc(&it.category_code)),
+        category_name: it.category_name,
+        publisher: it.publisher,
+        written_on: fmt_date(it.written_on),
+        doc_no: it.doc_no,
+        published_on: fmt_date(it.published_on),
+        validity: if withdrawn.is_some() {
+            "已撤销".to_string()
+        } else {
+            it.validity
+        },
+        body_html: it.body_html,
+        attachments: it
+            .attachments
+            .into_iter()
+            .map(|a| AttachmentView {
+                href: format!("/xxgk/file/{}", a.id),
+                kind: a
+                    .name
+                    .rsplit_once('.')
+                    .map(|(_, e)| e.to_ascii_uppercase())
+                    .unwrap_or_default(),
+                size: size_label(a.size),
+                name: a.name,
+            })
+            .collect(),
+        versions: it
+            .versions
+            .into_iter()
+            .map(|v| VersionView {
+                version: v.version,
+                published_on: fmt_date(v.published_on),
+                note: v
+                    .change_note
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| {
+                        if v.version == 1 {
+                            "首次发布".to_string()
+                        } else {
+                            "（未填写变更说明）".to_string()
+                        }
+                    }),
+            })
+            .collect(),
+        interpretations: it.interpretations.into_iter().map(link).collect(),
+        interprets: it.interprets.map(link),
+        withdrawn,
+        validity_notice,
+    }
+}
+
+/// The item the public may see, or the one 404 page.
+async fn load(st: &AppState, id: &str) -> Result<Option<ItemView>, Error> {
+    // Only the canonical form of a positive number: one address per item.
+    let Ok(n) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    if n <= 0 || n.to_string() != id {
+        return Ok(None);
+    }
+    Ok(public::item(&st.kernel, n).await?.map(view))
+}
+
+#[derive(askama::Template)]
+#[template(path = "public_item.html")]
+struct ItemPage {
+    layout: Layout,
+    it: ItemView,
+    /// 字号: "s", "m" or "l".
+    fs: &'static str,
+}
+
+async fn item(
+    State(st): State<AppState>,
+    frame: Frame,
+    Path(id): Path<String>,
+    q: Query2,
+) -> Response {
+    let layout = frame.nav("xxgk");
+    let it = match load(&st, &id).await {
+        Ok(Some(it)) => it,
+        Ok(None) => return item_not_found(layout),
+        Err(e) => return page_error(layout, e),
+    };
+    // An unknown size is the default, not an error: it only changes a class.
+    let fs = match q.as_ref().map(|Query(p)| first(p, "fs")) {
+        Ok("l") => "l",
+        Ok("s") => "s",
+        _ => "m",
+    };
+    render(StatusCode::OK, &ItemPage { layout, it, fs })
+}
+
+#[derive(askama::Template)]
+#[template(path = "public_print.html")]
+struct PrintPage {
+    agency: String,
+    it: ItemView,
+}
+
+/// 打印本页: A4, no navigation, the metadata table and the text.
+async fn print(State(st): State<AppState>, frame: Frame, Path(id): Path<String>) -> Response {
+    let layout = frame.nav("xxgk");
+    match load(&st, &id).await {
+        Ok(Some(it)) => render(
+            StatusCode::OK,
+            &PrintPage {
+                agency: layout.site.agency_name.clone(),
+                it,
+            },
+        ),
+        Ok(None) => item_not_found(layout),
+        Err(e) => page_error(layout, e),
+    }
+}
+
+// ---------------------------------------------------------------- XML
+
+/// Text for XML: escaped, without the control characters XML 1.0 forbids.
+fn xml(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    escape(&clean)
+}
+
+/// The site's address for feeds and the sitemap: the `site.url` setting
+/// when an administrator set one, else the request's own host.
+async fn base_url(st: &AppState, headers: &HeaderMap) -> String {
+    let set = yangguang_kernel::db::query_scalar::<String>(
+        st.kernel.db.backend(),
+        "SELECT value FROM settings WHERE key = 'site.url'",
+    )
+    .fetch_optional(st.kernel.db.pool())
+    .await
+    .ok()
+    .flatten()
+    .map(|u| u.trim().trim_end_matches('/').to_string())
+    .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    if let Some(u) = set {
+        return u;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let https = st.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+fn xml_response(content_type: &'static str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// An Atom document (RFC 4287) of `entries`.
+fn atom(
+    base: &str,
+    title: &str,
+    self_path: &str,
+    alt_path: &str,
+    author: &str,
+    entries: &[public::FeedEntry],
+) -> String {
+    let updated = entries
+        .iter()
+        .map(|e| e.updated_at.as_str())
+        .max()
+        .map(str::to_string)
+        .unwrap_or_else(timefmt::now_rfc3339);
+    let mut x = String::with_capacity(1024 + entries.len() * 600);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
+    x.push_str(&format!("<title>{}</title>\n", xml(title)));
+    x.push_str(&format!(
+        "<id>{}</id>\n",
+        xml(&format!("{base}{self_path}"))
+    ));
+    x.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml(&format!("{base}{self_path}"))
+    ));
+    x.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(&format!("{base}{alt_path}"))
+    ));
+    x.push_str(&format!("<updated>{}</updated>\n", xml(&updated)));
+    x.push_str(&format!("<author><name>{}</name></author>\n", xml(author)));
+    for e in entries {
+        let url = xml(&format!("{base}/xxgk/item/{}", e.id));
+        let mut summary = e.summary.clone();
+        if !e.doc_no.is_empty() {
+            summary = format!("{}（{}）{summary}", e.index_no, e.doc_no);
+        }
+        x.push_str("<entry>\n");
+        x.push_str(&format!("<title>{}</title>\n", xml(&e.title)));
+        x.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n"
+        ));
+        x.push_str(&format!("<id>{url}</id>\n"));
+        x.push_str(&format!(
+            "<published>{}T00:00:00+08:00</published>\n",
+            fmt_date(e.published_on)
+        ));
+        x.push_str(&format!("<updated>{}</updated>\n", xml(&e.updated_at)));
+        x.push_str(&format!(
+            "<author><name>{}</name></author>\n",
+            xml(&e.publisher)
+        ));
+        x.push_str(&format!(
+            "<category term=\"{}\" label=\"{}\"/>\n",
+            xml(&e.category_code),
+            xml(&e.category_name)
+        ));
+        x.push_str(&format!(
+            "<summary type=\"text\">{}</summary>\n",
+            xml(&summary)
+        ));
+        x.push_str("</entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+const ATOM: &str = "application/atom+xml; charset=utf-8";
+
+/// `/xxgk/feed.atom`: the latest items of the whole catalog.
+async fn feed_all(State(st): State<AppState>, frame: Frame, headers: HeaderMap) -> Response {
+    let layout = frame.nav("xxgk");
+    let entries = match public::feed(&st.kernel, None, FEED_LEN).await {
+        Ok(e) => e,
+        Err(e) => return page_error(layout, e),
+    };
+    let base = base_url(&st, &headers).await;
+    let agency = &layout.site.agency_name;
+    xml_response(
+        ATOM,
+        atom(
+            &base,
+            &format!("{agency} · 政府信息公开"),
+            "/xxgk/feed.atom",
+            "/xxgk/ml",
+            agency,
+            &entries,
+        ),
+    )
+}
+
+/// `/xxgk/feed/<category>.atom`: a category and its children.
+async fn feed_category(
+    State(st): State<AppState>,
+    frame: Frame,
+    headers: HeaderMap,
+    Path(feed): Path<String>,
+) -> Response {
+    let layout = frame.nav("xxgk");
+    let not_found = |layout| {
+        page_error(
+            layout,
+            Error::NotFound("没有这个订阅源：请从公开目录的分类页面进入订阅。".into()),
+        )
+    };
+    let Some(code) = feed.strip_suffix(".atom") else {
+        return not_found(layout);
+    };
+    let cats = match store::categories(&st.kernel).await {
+        Ok(c) => c,
+        Err(e) => return page_error(layout, e),
+    };
+    let Some(cat) = cats.iter().find(|c| c.code == code) else {
+        return not_found(layout);
+    };
+    let entries = match public::feed(&st.kernel, Some(code), FEED_LEN).await {
+        Ok(e) => e,
+        Err(e) => return page_error(layout, e),
+    };
+    let base = base_url(&st, &headers).await;
+    let agency = &layout.site.agency_name;
+    xml_response(
+        ATOM,
+        atom(
+            &base,
+            &format!("{agency} · {}", cat.name),
+            &format!("/xxgk/feed/{}.atom", enc(code)),
+            &format!("/xxgk/ml?category={}", enc(code)),
+            agency,
+            &entries,
+        ),
+    )
+}
+
+/// `/sitemap.xml`: the column pages, each category's catalog page and
+/// every item page the public can open (withdrawn ones too: see
+/// `public::sitemap_entries`). Over 50,000 addresses it becomes an index
+/// of `/sitemap.xml?p=N` parts.
+async fn sitemap(
+    State(st): State<AppState>,
+    frame: Frame,
+    headers: HeaderMap,
+    q: Query2,
+) -> Response {
+    let layout = frame.nav("");
+    let part = match q {
+        Ok(Query(pairs)) => match first(&pairs, "p") {
+            "" => None,
+            p => match p.parse::<usize>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    return page_error(layout, Error::NotFound("网站地图没有这一部分。".into()));
+                }
+            },
+        },
+        Err(_) => return page_error(layout, bad_query()),
+    };
+    let (cats, items) = match (
+        store::categories(&st.kernel).await,
+        public::sitemap_entries(&st.kernel).await,
+    ) {
+        (Ok(c), Ok(i)) => (c, i),
+        (Err(e), _) | (_, Err(e)) => return page_error(layout, e),
+    };
+    let base = base_url(&st, &headers).await;
+    // Column pages that exist in this application (others are added by
+    // their modules' routes).
+    let mut urls: Vec<(String, Option<String>)> = [
+        "/",
+        "/xxgk/",
+        "/xxgk/zn",
+        "/xxgk/ml",
+        "/xxgk/nb",
+        "/xxgk/ysqgk",
+    ]
+    .into_iter()
+    .filter(|p| st.access_of(&Method::GET, p).is_some())
+    .map(|p| (p.to_string(), None))
+    .collect();
+    urls.extend(
+        cats.iter()
+            .map(|c| (format!("/xxgk/ml?category={}", enc(&c.code)), None)),
+    );
+    urls.extend(
+        items
+            .into_iter()
+            .map(|e| (format!("/xxgk/item/{}", e.id), Some(e.lastmod))),
+    );
+    let parts = urls.len().div_ceil(SITEMAP_MAX).max(1);
+    let mut x = String::with_capacity(256 + urls.len().min(SITEMAP_MAX) * 90);
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let chunk = match (part, parts) {
+        (None, 1) => &urls[..],
+        (None, _) => {
+            x.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+            for n in 1..=parts {
+                x.push_str(&format!(
+                    "<sitemap><loc>{}</loc></sitemap>\n",
+                    xml(&format!("{base}/sitemap.xml?p={n}"))
+                ));
+            }
+            x.push_str("</sitemapindex>\n");
+            return xml_response("application/xml; charset=utf-8", x);
+        }
+        (Some(n), _) if n <= parts => {
+            let lo = (n - 1) * SITEMAP_MAX;
+            &urls[lo..(lo + SITEMAP_MAX).min(urls.len())]
+        }
+        (Some(_), _) => {
+            return page_error(layout, Error::NotFound("网站地图没有这一部分。".into()));
+        }
+    };
+    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, lastmod) in chunk {
+        x.push_str(&format!(
+            "<url><loc>{}</loc>",
+            xml(&format!("{base}{path}"))
+        ));
+        if let Some(d) = lastmod {
+            x.push_str(&format!("<lastmod>{}</lastmod>", xml(d)));
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    xml_response("application/xml; charset=utf-8", x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded_for_links() {
+        assert_eq!(enc("苏州 a&b=c"), "%E8%8B%8F%E5%B7%9E%20a%26b%3Dc");
+        assert_eq!(enc("zcwj_gfxwj"), "zcwj_gfxwj");
+    }
+
+    #[test]
+    fn xml_text_is_escaped_and_loses_forbidden_control_characters() {
+        assert_eq!(xml("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&#39;");
+    }
+
+    #[test]
+    fn pager_keeps_a_window_and_knows_its_ends() {
+        let p = pager(1, 45, |n| format!("?page={n}"));
+        assert_eq!(p.pages, 3);
+        assert!(p.prev.is_none() && p.first.is_none());
+        assert_eq!(p.next.as_deref(), Some("?page=2"));
+        let p = pager(1, 0, |n| n.to_string());
+        assert_eq!(p.pages, 1);
+        assert!(p.next.is_none());
+    }
 }
