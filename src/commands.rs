@@ -468,3 +468,69 @@ pub async fn restore(data: &DataOpts, from: &Path) -> Result<ExitCode> {
         }
     }
 }
+
+fn progress_bar(total: usize, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{what} [{{bar:40}}] {{pos}}/{{len}} ({{eta}})"
+    )) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+pub async fn reindex(data: &DataOpts) -> Result<ExitCode> {
+    let k = open(data, false).await?;
+    let ix = yangguang_disclosure::indexer::Indexer::open(&k)?;
+    let bar = progress_bar(0, "重建索引");
+    let n = ix
+        .rebuild(|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+        .await?;
+    bar.finish_and_clear();
+    println!("{n}");
+    println!("已重建搜索索引：共 {n} 条已发布信息");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum ImportCmd {
+    /// Items for proactive disclosure: a folder of .txt/.md/.html files
+    /// with index.json, metadata.csv or index.csv
+    Disclosure {
+        path: std::path::PathBuf,
+        /// 发布机构 for rows of an index.csv (law corpus format)
+        #[arg(long, default_value = "法律法规汇编")]
+        publisher: String,
+    },
+}
+
+pub async fn import(data: &DataOpts, what: ImportCmd) -> Result<ExitCode> {
+    let k = open(data, false).await?;
+    match what {
+        ImportCmd::Disclosure { path, publisher } => {
+            let now = timefmt::now();
+            // Every row is checked before anything is written.
+            let rows =
+                yangguang_disclosure::import::read_folder(&k, &path, &publisher, today_cst(now))
+                    .await?;
+            let bar = progress_bar(rows.len(), "导入");
+            let mut ids = Vec::with_capacity(rows.len());
+            for r in &rows {
+                ids.push(yangguang_disclosure::import::publish(&k, &Actor::cli(), now, r).await?);
+                bar.inc(1);
+            }
+            bar.finish_and_clear();
+            let ix = yangguang_disclosure::indexer::Indexer::open(&k)?;
+            ix.catch_up().await?;
+            println!("{}", ids.len());
+            println!("已导入并发布 {} 条信息，已编入搜索索引", ids.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

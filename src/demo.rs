@@ -337,6 +337,7 @@ pub async fn run(
         seed_all(&k, laws.as_deref()).await?;
     }
     state.reload_site().await;
+    yangguang_web::catch_up_search(&state).await?;
     state.set_ready();
     print_logins(&k, addr, &data.data_dir).await?;
     let _ = handle.await;

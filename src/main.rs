@@ -96,6 +96,18 @@ enum Command {
         #[command(subcommand)]
         action: commands::AuditCmd,
     },
+    /// Rebuild this node's search index from the published catalog
+    Reindex {
+        #[command(flatten)]
+        data: DataOpts,
+    },
+    /// Bring existing content over
+    Import {
+        #[command(flatten)]
+        data: DataOpts,
+        #[command(subcommand)]
+        what: commands::ImportCmd,
+    },
     /// Consistent online snapshot of database and attachments (keys excluded)
     Backup {
         #[command(flatten)]
@@ -150,6 +162,8 @@ fn main() -> ExitCode {
             Command::Rules { action } => rules_cmd::run(action).await,
             Command::Org { data, action } => commands::org(&data, action).await,
             Command::Audit { data, action } => commands::audit(&data, action).await,
+            Command::Reindex { data } => commands::reindex(&data).await,
+            Command::Import { data, what } => commands::import(&data, what).await,
             Command::Backup { data, to } => commands::backup(&data, &to).await,
             Command::Restore { data, from } => commands::restore(&data, &from).await,
         }

@@ -7,6 +7,7 @@ pub mod attach;
 pub mod draft;
 pub mod guide;
 pub mod import;
+pub mod indexer;
 pub mod model;
 pub mod public;
 pub mod routes;

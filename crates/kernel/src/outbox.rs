@@ -110,3 +110,38 @@ pub async fn ack(db: &Db, consumer: &str, id: i64, now: OffsetDateTime) -> Resul
     }
     tx.commit().await
 }
+
+/// Events with `id > after`, oldest first: for consumers that keep their
+/// cursor next to what they build (a node's search index).
+pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<OutboxEvent>> {
+    let rows = query(
+        db.backend(),
+        "SELECT id, at, topic, object, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let payload: String = r.try_get(4)?;
+            Ok(OutboxEvent {
+                id: r.try_get(0)?,
+                at: r.try_get(1)?,
+                topic: r.try_get(2)?,
+                object: r.try_get(3)?,
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .collect()
+}
+
+/// The newest event's id (0 when there is none).
+pub async fn last_id(db: &Db) -> Result<i64> {
+    Ok(
+        query_scalar::<Option<i64>>(db.backend(), "SELECT MAX(id) FROM outbox")
+            .fetch_one(db.pool())
+            .await?
+            .unwrap_or(0),
+    )
+}

@@ -34,13 +34,12 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TQuery};
 use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
-use crate::query::{Combine, Word};
+use crate::query::Word;
 use crate::schema::{Fields, JIEBA_TOKENIZER, SCHEMA_VERSION};
 
 /// One catalog item as the index sees it.
@@ -184,6 +183,7 @@ pub struct SearchIndex {
 }
 
 struct Inner {
+    index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
@@ -217,8 +217,18 @@ impl SearchIndex {
                 return Self::from_index(index, fields, false);
             }
         }
-        if !has_meta && version.is_none() && fs::read_dir(dir).map_err(io)?.next().is_some() {
-            return Err(SearchError::NotAnIndex(dir.to_path_buf()));
+        if !has_meta && version.is_none() {
+            for entry in fs::read_dir(dir).map_err(io)? {
+                // tantivy's lock files may be left by an interrupted creation.
+                if !entry
+                    .map_err(io)?
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".tantivy-")
+                {
+                    return Err(SearchError::NotAnIndex(dir.to_path_buf()));
+                }
+            }
         }
         // Another version (or a half-made index): empty the directory's
         // files, then create.
@@ -243,7 +253,11 @@ impl SearchIndex {
         Self::from_index(Index::create_in_ram(schema), fields, true)
     }
 
-    fn from_index(index: Index, fields: Fields, recreated: bool) -> Result<SearchIndex, SearchError> {
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        recreated: bool,
+    ) -> Result<SearchIndex, SearchError> {
         let analyzer = TextAnalyzer::builder(tokenizer::JiebaTokenizer)
             .filter(RemoveLongFilter::limit(100))
             .build();
@@ -256,6 +270,7 @@ impl SearchIndex {
             .try_into()?;
         Ok(SearchIndex {
             inner: Arc::new(Inner {
+                index,
                 reader,
                 writer: Mutex::new(writer),
                 fields,
@@ -331,6 +346,25 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Commits like [`SearchIndex::commit`], recording with the commit how far
+    /// the feed (the outbox) has been read, atomically: after a crash the
+    /// index and its cursor still agree.
+    pub fn commit_at(&self, cursor: i64) -> Result<(), SearchError> {
+        let mut writer = self.writer();
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&cursor.to_string());
+        prepared.commit()?;
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+
+    /// The cursor of the last [`SearchIndex::commit_at`] (`None` for a new
+    /// index, or when the last commit was a plain `commit`).
+    pub fn cursor(&self) -> Result<Option<i64>, SearchError> {
+        let metas = self.inner.index.load_metas()?;
+        Ok(metas.payload.and_then(|p| p.parse().ok()))
+    }
+
     /// Number of items searchable now.
     pub fn len(&self) -> u64 {
         self.inner.reader.searcher().num_docs()
@@ -341,8 +375,10 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// Searches. Text that yields no word (empty, spaces, punctuation) gives
-    /// no hits; no text is an error.
+    /// Searches. Any text is accepted: text that yields no word (empty,
+    /// spaces, punctuation) gives no hits, and query syntax means nothing
+    /// (`AND`, `title:`, quotes are searched as words or ignored). Errors come
+    /// only from the index itself.
     pub fn search(&self, q: &Query) -> Result<Hits, SearchError> {
         let words = query::words(&q.text);
         if words.is_empty() {
@@ -363,28 +399,20 @@ impl SearchIndex {
             filters.push((Occur::Must, query::filter_text(f.validity, v)));
         }
         let searcher = self.inner.reader.searcher();
-        let combines: &[Combine] = if words.len() > 1 {
-            &[Combine::All, Combine::Any]
-        } else {
-            &[Combine::All]
-        };
         let mut found = (0, Vec::new());
-        let mut text = None;
-        for &combine in combines {
-            let text_query = query::text_query(f, &q.text, &words, combine);
-            let mut clauses = vec![(Occur::Must, text_query.box_clone())];
+        for stage in query::stages(&words) {
+            let mut clauses = vec![(Occur::Must, query::text_query(f, &q.text, &words, stage))];
             clauses.extend(filters.iter().map(|(o, c)| (*o, c.box_clone())));
-            let full = BooleanQuery::new(clauses);
-            found = run(&searcher, &full, q)?;
-            text = Some(text_query);
+            found = run(&searcher, &BooleanQuery::new(clauses), q)?;
             if found.0 > 0 {
                 break;
             }
         }
         let (total, addresses) = found;
-        let items = match text {
-            Some(_) if !addresses.is_empty() => self.hits(&searcher, &words, &addresses)?,
-            _ => Vec::new(),
+        let items = if addresses.is_empty() {
+            Vec::new()
+        } else {
+            self.hits(&searcher, &words, &addresses)?
         };
         Ok(Hits { total, items })
     }
@@ -401,17 +429,7 @@ impl SearchIndex {
             snippet_words.push(w.whole.clone());
             snippet_words.extend(w.parts.iter().cloned());
         }
-        // Rarer words weigh more when choosing the fragment, as in tantivy's
-        // own `SnippetGenerator::create`; built here so that one generator
-        // serves the body and the summary.
-        let mut weights = std::collections::BTreeMap::new();
-        for w in &snippet_words {
-            let df = searcher.doc_freq(&Term::from_field_text(f.body, w))?;
-            weights.insert(w.clone(), 1.0 / (1.0 + df as f32));
-        }
-        let analyzer = searcher.index().tokenizer_for_field(f.body)?;
-        // tantivy counts this limit in bytes; CJK text is three a character.
-        let generator = SnippetGenerator::new(weights, analyzer, f.body, 3 * snippet::SNIPPET_CHARS);
+        let snippets = snippet::Snippets::new(searcher, f.body, &snippet_words)?;
         let mut items = Vec::with_capacity(addresses.len());
         for addr in addresses {
             let doc: TantivyDocument = searcher.doc(*addr)?;
@@ -436,7 +454,7 @@ impl SearchIndex {
                 title: text(f.title).to_string(),
                 url: text(f.url).to_string(),
                 published_on,
-                snippet: snippet::snippet(&generator, text(f.body), text(f.summary), &snippet_words),
+                snippet: snippets.make(text(f.body), text(f.summary)),
             });
         }
         Ok(items)

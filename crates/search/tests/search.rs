@@ -86,14 +86,21 @@ fn a_word_inside_a_longer_compound_is_found() {
 
 #[test]
 fn a_compound_typed_by_the_reader_is_found_when_the_document_cut_it_differently() {
-    let index = index_with(&[doc(1, "通知", "禁止燃放烟花、爆竹。"), doc(2, "通知", "其他")]);
+    let index = index_with(&[
+        doc(1, "通知", "禁止燃放烟花、爆竹。"),
+        doc(2, "通知", "其他"),
+    ]);
     assert_eq!(ids(&search(&index, "烟花爆竹")), vec![1]);
 }
 
 #[test]
 fn every_word_is_required_so_the_document_with_all_words_comes_first() {
     let index = index_with(&[
-        doc(1, "通知", "烟花爆竹 烟花爆竹 烟花爆竹 烟花爆竹 烟花爆竹 专项整治。"),
+        doc(
+            1,
+            "通知",
+            "烟花爆竹 烟花爆竹 烟花爆竹 烟花爆竹 烟花爆竹 专项整治。",
+        ),
         doc(2, "通知", "本次烟花爆竹检查发现隐患三处，已责令整改。"),
         doc(3, "通知", "隐患排查治理。"),
     ]);
@@ -335,7 +342,11 @@ fn snippets_highlight_hits_and_escape_markup() {
     assert!(hit.snippet.contains("&lt;script&gt;"), "{}", hit.snippet);
     assert!(hit.snippet.contains("&amp;"), "{}", hit.snippet);
     let without_em = hit.snippet.replace("<em>", "").replace("</em>", "");
-    assert!(!without_em.contains('<') && !without_em.contains('>'), "{}", hit.snippet);
+    assert!(
+        !without_em.contains('<') && !without_em.contains('>'),
+        "{}",
+        hit.snippet
+    );
     // The title is the plain title, as stored.
     assert_eq!(hit.title, "<b>标题</b>");
 
@@ -353,7 +364,12 @@ fn snippet_is_about_120_characters_around_the_hit_in_a_long_body() {
     let index = index_with(&[doc(1, "条例", &body)]);
     let hit = &search(&index, "应急演练").items[0];
     assert!(hit.snippet.contains("<em>"), "{}", hit.snippet);
-    let chars = hit.snippet.replace("<em>", "").replace("</em>", "").chars().count();
+    let chars = hit
+        .snippet
+        .replace("<em>", "")
+        .replace("</em>", "")
+        .chars()
+        .count();
     assert!((40..=130).contains(&chars), "{chars}: {}", hit.snippet);
 }
 
@@ -437,7 +453,9 @@ fn the_index_is_shared_between_threads() {
         .map(|i| {
             let index = index.clone();
             std::thread::spawn(move || {
-                index.upsert(&[doc(100 + i, "并发", "并发写入测试")]).unwrap();
+                index
+                    .upsert(&[doc(100 + i, "并发", "并发写入测试")])
+                    .unwrap();
                 search(&index, "烟花爆竹").total
             })
         })
@@ -447,4 +465,51 @@ fn the_index_is_shared_between_threads() {
     }
     index.commit().unwrap();
     assert_eq!(search(&index, "并发写入").total, 4);
+}
+
+#[test]
+fn snippets_of_long_texts_full_of_compound_words_never_fail() {
+    // Search-mode tokens overlap (烟花, 爆竹, 烟花爆竹); snippets must cope
+    // wherever a fragment boundary falls.
+    let sentence = "中华人民共和国烟花爆竹安全管理条例规定，县级以上人民政府安全生产监督管理部门负责烟花爆竹的安全生产监督管理工作。";
+    let docs: Vec<Doc> = (0..40)
+        .map(|i| {
+            let body = format!("{}{}", "第一条".repeat(i), sentence.repeat(30 + i));
+            doc(i as i64 + 1, "条例", &body)
+        })
+        .collect();
+    let index = index_with(&docs);
+    for text in [
+        "烟花爆竹 共和国",
+        "人民政府 监督管理",
+        "安全生产",
+        "华人 民共",
+    ] {
+        let hits = index
+            .search(&Query {
+                limit: 40,
+                ..Query::new(text)
+            })
+            .unwrap();
+        for h in &hits.items {
+            let plain = h.snippet.replace("<em>", "").replace("</em>", "");
+            assert!(!plain.contains('<'), "{text}: {}", h.snippet);
+            assert!(plain.chars().count() <= 130, "{text}: {}", h.snippet);
+        }
+    }
+}
+
+#[test]
+fn the_feed_cursor_is_committed_with_the_index_and_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open_or_create(dir.path()).unwrap();
+        assert_eq!(index.cursor().unwrap(), None);
+        index.upsert(&catalog()).unwrap();
+        index.commit_at(42).unwrap();
+        assert_eq!(index.cursor().unwrap(), Some(42));
+        assert_eq!(index.len(), 4);
+    }
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(index.cursor().unwrap(), Some(42));
 }

@@ -1,10 +1,9 @@
-//! The JSON API under `/api/v1`. Every endpoint is declared once in
-//! `endpoints()`, which builds both the router and the OpenAPI document,
-//! so the document cannot miss one.
+//! The JSON API under `/api/v1`: the rules calculators and the OpenAPI
+//! document, which is generated from every documented route.
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::{MethodRouter, get};
+use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use yangguang_kernel::Error;
@@ -12,88 +11,81 @@ use yangguang_kernel::clock::{ClockInput, Pause, due_date};
 use yangguang_kernel::timefmt::{fmt_date, parse_date, weekday_cn};
 
 use crate::AppState;
+use crate::access::{Access, Route};
 use crate::error::ApiError;
 use crate::pages::{calculate, parse_calc};
 
-/// One endpoint: path, summary, query parameters (name, description,
-/// required) and the handler.
-pub struct Endpoint {
-    pub path: &'static str,
-    pub summary: &'static str,
-    pub params: &'static [(&'static str, &'static str, bool)],
-    pub handler: MethodRouter<AppState>,
-}
-
-pub fn endpoints() -> Vec<Endpoint> {
+/// The rules API (every module adds its own API routes with `.api(..)`).
+pub fn routes() -> Vec<Route> {
     vec![
-        Endpoint {
-            path: "/api/v1/rules/working-days",
-            summary: "计算自某日起第 N 个工作日（起算日不计入），列出跳过的每一天及原因",
-            params: &[
+        Route::get(
+            "/api/v1/rules/working-days",
+            Access::Public,
+            get(working_days),
+        )
+        .api(
+            "计算自某日起第 N 个工作日（起算日不计入），列出跳过的每一天及原因",
+            &[
                 ("from", "起算日，YYYY-MM-DD", true),
                 ("days", "工作日数，1–3650", true),
             ],
-            handler: get(working_days),
-        },
-        Endpoint {
-            path: "/api/v1/rules/is-working-day",
-            summary: "判断某日是否为工作日及原因",
-            params: &[("date", "日期，YYYY-MM-DD", true)],
-            handler: get(is_working_day),
-        },
-        Endpoint {
-            path: "/api/v1/rules/due-date",
-            summary: "法定期限到期日：收到日、基础期限、中止（逗号分隔的 FROM..TO）、延长、重新起算日",
-            params: &[
+        ),
+        Route::get(
+            "/api/v1/rules/is-working-day",
+            Access::Public,
+            get(is_working_day),
+        )
+        .api(
+            "判断某日是否为工作日及原因",
+            &[("date", "日期，YYYY-MM-DD", true)],
+        ),
+        Route::get("/api/v1/rules/due-date", Access::Public, get(due)).api(
+            "法定期限到期日：收到日、基础期限、中止（逗号分隔的 FROM..TO）、延长、重新起算日",
+            &[
                 ("received", "收到日，YYYY-MM-DD", true),
                 ("base", "基础期限（工作日），默认 20", false),
                 ("pause", "中止区间 FROM..TO，多个以逗号分隔", false),
                 ("extend", "延长的工作日数，最多 20", false),
                 ("restart", "重新起算日（补正材料收到之日）", false),
             ],
-            handler: get(due),
-        },
-        Endpoint {
-            path: "/api/v1/openapi.json",
-            summary: "本接口文档（OpenAPI 3.1）",
-            params: &[],
-            handler: get(openapi),
-        },
+        ),
+        Route::get("/api/v1/openapi.json", Access::Public, get(openapi))
+            .api("本接口文档（OpenAPI 3.1）", &[]),
     ]
 }
 
-/// The API's routes: all public today.
-pub fn routes() -> Vec<crate::access::Route> {
-    endpoints()
-        .into_iter()
-        .map(|e| crate::access::Route::get(e.path, crate::access::Access::Public, e.handler))
-        .collect()
-}
-
-/// The OpenAPI 3.1 document, generated from `endpoints()`.
+/// The OpenAPI 3.1 document, generated from every documented route of
+/// the application, so it cannot miss one.
 pub fn openapi_document() -> Value {
     let mut paths = serde_json::Map::new();
-    for e in endpoints() {
-        let params: Vec<Value> = e
+    for r in crate::routes() {
+        let Some(doc) = r.doc else { continue };
+        let params: Vec<Value> = doc
             .params
             .iter()
             .map(|(name, desc, required)| {
-                json!({ "name": name, "in": "query", "required": required,
+                let place = if r.path.contains(&format!("{{{name}}}")) {
+                    "path"
+                } else {
+                    "query"
+                };
+                json!({ "name": name, "in": place, "required": *required || place == "path",
                         "description": desc, "schema": { "type": "string" } })
             })
             .collect();
-        paths.insert(
-            e.path.to_string(),
-            json!({ "get": {
-                "summary": e.summary,
-                "parameters": params,
-                "responses": {
-                    "200": { "description": "成功", "content": { "application/json": {} } },
-                    "400": { "description": "输入有误", "content": { "application/json": {
-                        "schema": { "$ref": "#/components/schemas/Error" } } } }
-                }
-            }}),
-        );
+        let op = json!({
+            "summary": doc.summary,
+            "parameters": params,
+            "responses": {
+                "200": { "description": "成功", "content": { "application/json": {} } },
+                "400": { "description": "输入有误", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Error" } } } },
+                "404": { "description": "不存在", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Error" } } } }
+            }
+        });
+        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
+        entry[r.method.as_str().to_ascii_lowercase()] = op;
     }
     json!({
         "openapi": "3.1.0",

@@ -27,9 +27,29 @@ pub fn migrations() -> Vec<&'static [yangguang_kernel::migrate::Migration]> {
     vec![yangguang_disclosure::MIGRATIONS]
 }
 
-/// The application state for this application's routes.
+/// The application state for this application's routes, with the
+/// modules' services started (this node's search index follows the
+/// outbox).
 pub async fn state(kernel: Kernel, ready: bool) -> AppState {
-    AppState::new(kernel, ready, &routes()).await
+    let st = AppState::new(kernel.clone(), ready, &routes()).await;
+    match yangguang_disclosure::indexer::Indexer::open(&kernel) {
+        Ok(ix) => {
+            ix.spawn();
+            st.provide(ix);
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "search index could not be opened; search is unavailable")
+        }
+    }
+    st
+}
+
+/// Brings this node's search index up to date (before reporting ready).
+pub async fn catch_up_search(st: &AppState) -> yangguang_kernel::Result<()> {
+    if let Some(ix) = st.service::<std::sync::Arc<yangguang_disclosure::indexer::Indexer>>() {
+        ix.catch_up().await?;
+    }
+    Ok(())
 }
 
 const CSS: &str = include_str!("../static/site.css");
@@ -55,7 +75,7 @@ async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> im
 async fn robots() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\nDisallow: /account\nDisallow: /login\nDisallow: /api/\n",
+        "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\nDisallow: /account\nDisallow: /login\nDisallow: /api/\nSitemap: /sitemap.xml\n",
     )
 }
 

@@ -18,15 +18,24 @@ pub fn routes() -> Vec<Route> {
     use axum::routing::get;
     vec![
         Route::get("/", Access::Public, get(home)),
+        Route::get("/sitemap", Access::Public, get(site_map)),
         Route::get("/gongju/gongzuori", Access::Public, get(gongzuori)),
         Route::get("/pref", Access::Public, get(pref)),
     ]
+}
+
+/// A category's latest items on the home page.
+pub struct HomeColumn {
+    pub code: String,
+    pub name: String,
+    pub items: Vec<(i64, String, String)>,
 }
 
 #[derive(askama::Template)]
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
+    columns: Vec<HomeColumn>,
     today: String,
     today_weekday: &'static str,
     today_working: bool,
@@ -36,10 +45,24 @@ struct HomePage {
 pub async fn home(State(st): State<AppState>, frame: Frame) -> Response {
     let today = today_cst(timefmt::now());
     let status = st.kernel.calendar().status(today);
+    let columns = yangguang_disclosure::public::latest_per_category(&st.kernel, 6)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(c, rows)| HomeColumn {
+            code: c.code,
+            name: c.name,
+            items: rows
+                .into_iter()
+                .map(|r| (r.id, r.title, fmt_date(r.published_on)))
+                .collect(),
+        })
+        .collect();
     render(
         StatusCode::OK,
         &HomePage {
             layout: frame.nav("home"),
+            columns,
             today: fmt_date_cn(today),
             today_weekday: weekday_cn(today),
             today_working: status.working,
@@ -221,4 +244,28 @@ pub async fn not_found(frame: Frame, uri: OriginalUri) -> Response {
         status: None,
     }
     .into_response()
+}
+
+#[derive(askama::Template)]
+#[template(path = "sitemap.html")]
+struct SiteMapPage {
+    layout: Layout,
+    categories: Vec<(String, String, bool)>,
+}
+
+/// 网站地图: the site's sections for people (sitemap.xml is for crawlers).
+pub async fn site_map(State(st): State<AppState>, frame: Frame) -> Response {
+    let categories = yangguang_disclosure::store::categories(&st.kernel)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| (c.code, c.name, c.parent.is_some()))
+        .collect();
+    render(
+        StatusCode::OK,
+        &SiteMapPage {
+            layout: frame.nav(""),
+            categories,
+        },
+    )
 }

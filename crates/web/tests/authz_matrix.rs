@@ -212,6 +212,23 @@ const TABLE: &[Row] = &[
         false,
     ),
     ("GET", "/xxgk/ml", "/xxgk/ml", ALL, false),
+    ("GET", "/sitemap", "/sitemap", ALL, false),
+    ("GET", "/search", "/search?q=%E5%AE%89%E5%85%A8", ALL, false),
+    (
+        "GET",
+        "/api/v1/search",
+        "/api/v1/search?q=%E5%AE%89%E5%85%A8",
+        ALL,
+        false,
+    ),
+    ("GET", "/api/v1/catalog", "/api/v1/catalog", ALL, false),
+    (
+        "GET",
+        "/api/v1/items/{id}",
+        "/api/v1/items/999999",
+        ALL,
+        false,
+    ),
     ("GET", "/xxgk/item/{id}", "/xxgk/item/999999", ALL, false),
     (
         "GET",

@@ -51,6 +51,17 @@ pub struct Route {
     pub path: &'static str,
     pub access: Access,
     pub handler: MethodRouter<AppState>,
+    /// For JSON API routes: what the OpenAPI document says of it.
+    pub doc: Option<ApiDoc>,
+}
+
+/// An API route's documentation: summary and parameters (name,
+/// description, required). Parameters named in the path (`{id}`) are
+/// path parameters; the others are query parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiDoc {
+    pub summary: &'static str,
+    pub params: &'static [(&'static str, &'static str, bool)],
 }
 
 impl Route {
@@ -60,6 +71,7 @@ impl Route {
             path,
             access,
             handler,
+            doc: None,
         }
     }
     pub fn post(path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
@@ -68,7 +80,17 @@ impl Route {
             path,
             access,
             handler,
+            doc: None,
         }
+    }
+    /// Documents a JSON API route (listed in `/api/v1/openapi.json`).
+    pub fn api(
+        mut self,
+        summary: &'static str,
+        params: &'static [(&'static str, &'static str, bool)],
+    ) -> Route {
+        self.doc = Some(ApiDoc { summary, params });
+        self
     }
 }
 

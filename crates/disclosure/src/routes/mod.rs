@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod public;
+pub mod search;
 pub mod staff;
 
 use yangguang_webcore::access::Route;
@@ -10,6 +11,7 @@ use yangguang_webcore::access::Route;
 pub fn routes() -> Vec<Route> {
     let mut r = public::routes();
     r.extend(staff::routes());
+    r.extend(search::routes());
     r.extend(files::routes());
     r
 }
