@@ -413,9 +413,14 @@ async fn run(backend: &str, k: Kernel) {
     assert!(p.body.contains("只有起草人或办公室"));
     assert_eq!(attachment_ids(&k, id).await.len(), 3, "{backend}");
     assert_eq!(count(&k, "SELECT COUNT(*) FROM files").await, files_before);
+    // Nothing written but the security record of the refused CSRF check.
     assert_eq!(
         count(&k, "SELECT COUNT(*) FROM audit_log").await,
-        audit_before
+        audit_before + 1
+    );
+    assert_eq!(
+        count(&k, "SELECT COUNT(*) FROM audit_log WHERE event_type = 'csrf.refused' AND outcome = 'refused'").await,
+        1
     );
 
     // The panel the staff item page shows.

@@ -18,6 +18,17 @@ pub struct OutboxEvent {
     pub payload: serde_json::Value,
 }
 
+fn event_from(r: &sqlx::any::AnyRow) -> Result<OutboxEvent> {
+    let payload: String = r.try_get(4)?;
+    Ok(OutboxEvent {
+        id: r.try_get(0)?,
+        at: r.try_get(1)?,
+        topic: r.try_get(2)?,
+        object: r.try_get(3)?,
+        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+    })
+}
+
 /// Writes an event inside the caller's transaction.
 pub async fn publish(
     tx: &mut WriteTx,
@@ -61,18 +72,7 @@ pub async fn pending(db: &Db, consumer: &str, limit: i64) -> Result<Vec<OutboxEv
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let payload: String = r.try_get(4)?;
-            Ok(OutboxEvent {
-                id: r.try_get(0)?,
-                at: r.try_get(1)?,
-                topic: r.try_get(2)?,
-                object: r.try_get(3)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-            })
-        })
-        .collect()
+    rows.iter().map(event_from).collect()
 }
 
 /// Moves the consumer's cursor once it has handled events up to `id`.
@@ -122,18 +122,7 @@ pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<OutboxEvent>> 
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let payload: String = r.try_get(4)?;
-            Ok(OutboxEvent {
-                id: r.try_get(0)?,
-                at: r.try_get(1)?,
-                topic: r.try_get(2)?,
-                object: r.try_get(3)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-            })
-        })
-        .collect()
+    rows.iter().map(event_from).collect()
 }
 
 /// The newest event's id (0 when there is none).

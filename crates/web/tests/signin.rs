@@ -301,3 +301,29 @@ async fn next_parameter_never_redirects_off_site() {
     let p = b.get("/login/otp?next=//evil.example/x").await;
     assert_eq!(p.location.as_deref(), Some("/staff/"));
 }
+
+#[tokio::test]
+async fn refused_access_and_refused_csrf_are_audited_as_security_events() {
+    let (_, k) = kernels("web_denied", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+        .remove(0);
+    let st = state_for(k).await;
+    let mut b = signed_in(&st, "liuyang", Role::Staff).await;
+    assert_eq!(b.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        b.post_raw("/logout/all", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let entries = yangguang_kernel::audit::latest(&st.kernel.db, 2)
+        .await
+        .expect("audit");
+    assert_eq!(entries[1].event_type, "access.denied");
+    assert_eq!(entries[1].object, "route:GET /admin/users");
+    assert_eq!(
+        (entries[1].actor.as_str(), entries[1].outcome.as_str()),
+        ("liuyang", "refused")
+    );
+    assert_eq!(entries[0].event_type, "csrf.refused");
+    assert_eq!(entries[0].object, "path:/logout/all");
+}

@@ -249,6 +249,17 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
         let given = from_header.or(from_form).or(from_query).unwrap_or_default();
         if new_csrf_cookie || !ct_eq(&given, &csrf) {
             tracing::warn!(path = %parts.uri.path(), "CSRF check failed");
+            let user = session
+                .as_ref()
+                .map(|s| s.username.clone())
+                .unwrap_or_default();
+            record_refusal(
+                &st,
+                &user,
+                "csrf.refused",
+                &format!("path:{}", parts.uri.path()),
+            )
+            .await;
             return csrf_refused(&st, &parts.headers, parts.uri.path()).await;
         }
         req = Request::from_parts(parts, Body::from(bytes));
@@ -273,6 +284,29 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     resp
+}
+
+/// Audits a refusal; a failure to audit is logged, not shown (the
+/// refusal stands either way).
+async fn record_refusal(st: &AppState, user: &str, event_type: &str, object: &str) {
+    let actor =
+        yangguang_kernel::audit::Actor::user(if user.is_empty() { "anonymous" } else { user });
+    let r = yangguang_kernel::audit::record(
+        &st.kernel.db,
+        &st.kernel.keys,
+        timefmt::now(),
+        yangguang_kernel::audit::Event {
+            actor: &actor,
+            event_type,
+            object,
+            outcome: yangguang_kernel::audit::Outcome::Refused,
+            detail: serde_json::json!({}),
+        },
+    )
+    .await;
+    if let Err(e) = r {
+        tracing::error!(error = %e, "could not audit a refusal");
+    }
 }
 
 async fn csrf_refused(st: &AppState, headers: &HeaderMap, path: &str) -> Response {
@@ -333,6 +367,19 @@ pub async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Resp
         }
         Decision::Step(to) => Redirect::to(to).into_response(),
         Decision::Forbidden => {
+            // A refused access is a security event (RULES.md §9).
+            let user = viewer
+                .session
+                .as_ref()
+                .map(|s| s.username.clone())
+                .unwrap_or_default();
+            record_refusal(
+                &st,
+                &user,
+                "access.denied",
+                &format!("route:{method} {matched}"),
+            )
+            .await;
             let site = st.site.read().await.clone();
             let layout =
                 crate::layout::Layout::new(&site, "", req.headers(), req.uri().path(), &viewer);
