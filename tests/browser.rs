@@ -1,9 +1,11 @@
 //! Headless-browser accessibility test of the public site.
 //!
 //! Starts `yangguang demo` on a free loopback port with a fresh data
-//! directory, waits for `/healthz`, then runs `node tests/browser/a11y.mjs`
-//! (axe-core WCAG 2.1 A/AA on every page, no-JavaScript rendering, keyboard
-//! skip link, 长者模式, the working-day calculator form) against it.
+//! directory, waits for `/healthz`, then runs against it, in turn,
+//! `node tests/browser/a11y.mjs` (axe-core WCAG 2.1 A/AA on every public
+//! page, no-JavaScript rendering, keyboard skip link, 长者模式, the
+//! working-day calculator form), `signin.mjs` (password and one-time code)
+//! and `publish.mjs` (主动公开 end to end, from the draft to the withdrawal).
 //!
 //! Needs Debian's Chromium (`/usr/bin/chromium`, or `YANGGUANG_CHROMIUM`)
 //! and `npm ci` in tests/browser; `.ci/browser-setup` installs both. Without
@@ -140,7 +142,7 @@ fn wait_healthy(server: &mut Server, port: u16) {
 }
 
 #[test]
-fn public_pages_are_accessible_and_staff_sign_in_with_a_one_time_code_in_headless_chromium() {
+fn public_pages_are_accessible_staff_sign_in_and_publish_end_to_end_in_headless_chromium() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let chromium =
         std::env::var("YANGGUANG_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -171,53 +173,41 @@ fn public_pages_are_accessible_and_staff_sign_in_with_a_one_time_code_in_headles
     wait_healthy(&mut server, port);
 
     let base = format!("http://127.0.0.1:{port}");
-    let t1 = Instant::now();
-    let out = Command::new("node")
-        .arg("tests/browser/a11y.mjs")
-        .arg(&base)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run node tests/browser/a11y.mjs");
-    eprintln!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    eprintln!(
-        "browser: a11y.mjs took {:.1} s, whole test {:.1} s",
-        t1.elapsed().as_secs_f64(),
-        t0.elapsed().as_secs_f64()
-    );
-    if !out.status.success() {
-        eprintln!("demo server log:\n{}", server.log_text());
-    }
-    assert!(
-        out.status.success(),
-        "tests/browser/a11y.mjs failed ({}); see the FAIL lines above",
-        out.status
-    );
+    let bin = env!("CARGO_BIN_EXE_yangguang");
+    let data = server.dir.join("data");
+    let data = data.to_str().expect("temp data dir is UTF-8");
 
+    // The public site: axe, no JavaScript, keyboard, 长者模式, the calculator.
+    run_node(root, &server, "a11y.mjs", &[&base]);
     // Signing in as a person does: password, one-time code, a change, sign-out.
-    let t2 = Instant::now();
+    run_node(root, &server, "signin.mjs", &[&base, bin, data]);
+    // 主动公开 end to end: draft, submit, review, confidentiality review
+    // (refused once), publish as B岗, found in the catalog and by search,
+    // withdrawn and gone from both.
+    run_node(root, &server, "publish.mjs", &[&base, bin, data]);
+    eprintln!("browser: whole test {:.1} s", t0.elapsed().as_secs_f64());
+}
+
+/// Runs `node tests/browser/SCRIPT ARGS…`, prints its output and timing,
+/// and fails the test (with the server log) unless it exits 0.
+fn run_node(root: &Path, server: &Server, script: &str, args: &[&str]) {
+    let t = Instant::now();
     let out = Command::new("node")
-        .arg("tests/browser/signin.mjs")
-        .arg(&base)
-        .arg(env!("CARGO_BIN_EXE_yangguang"))
-        .arg(server.dir.join("data"))
+        .arg(format!("tests/browser/{script}"))
+        .args(args)
         .current_dir(root)
         .stdin(Stdio::null())
         .output()
-        .expect("run node tests/browser/signin.mjs");
+        .unwrap_or_else(|e| panic!("run node tests/browser/{script}: {e}"));
     eprintln!("{}", String::from_utf8_lossy(&out.stdout));
     eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    eprintln!(
-        "browser: signin.mjs took {:.1} s",
-        t2.elapsed().as_secs_f64()
-    );
+    eprintln!("browser: {script} took {:.1} s", t.elapsed().as_secs_f64());
     if !out.status.success() {
         eprintln!("demo server log:\n{}", server.log_text());
     }
     assert!(
         out.status.success(),
-        "tests/browser/signin.mjs failed ({}); see the FAIL lines above",
+        "tests/browser/{script} failed ({}); see the FAIL lines above",
         out.status
     );
 }

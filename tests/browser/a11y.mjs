@@ -49,10 +49,27 @@ const PAGES = [
   { path: '/gongju/gongzuori?from=2026-09-30&days=20', status: 200, text: ['2026年11月3日', '2026-10-01', '国庆节假期'] },
   { path: '/gongju/gongzuori?from=2026-02-30&days=20', status: 400, text: ['2026-02-30', '无效'] },
   { path: '/no-such-page', status: 404, text: ['页面不存在', '返回首页'] },
+  // 政府信息公开: the catalog (all, one category), a seed document, its
+  // print view, the guide, search and the site map.
+  { path: '/xxgk/ml', status: 200, text: ['公开目录', '索引号', '最新在前', '苏州市安监局关于进一步加强政务公开的意见'] },
+  { path: '/xxgk/ml?category=zcwj', status: 200, text: ['政策文件', '索引号', '苏州市安监局关于进一步加强政务公开的意见'] },
+  { path: '/xxgk/item/1', status: 200, text: ['索引号', '014101876/', '苏州市安监局关于进一步加强政务公开的意见', '版本记录'] },
+  { path: '/xxgk/item/1/print', status: 200, text: ['索引号', '苏州市安监局关于进一步加强政务公开的意见', '打印'] },
+  { path: '/xxgk/zn', status: 200, text: ['政府信息公开指南', '主动公开', '依申请公开'] },
+  { path: '/search?q=政务公开', status: 200, text: ['站内搜索', '“政务公开”的搜索结果', '苏州市安监局关于进一步加强政务公开的意见'] },
+  { path: '/sitemap', status: 200, text: ['网站地图', '政府信息公开目录', '站内搜索'] },
+];
+
+// The demo's withdrawn notice and its expired plan have no fixed ids (they
+// are seeded after the documents): main() finds them among /xxgk/item/1..15
+// by their notice and adds them to PAGES.
+const NOTICE_PAGES = [
+  { cls: 'withdrawn', word: '撤销', text: ['本信息已于', '撤销', '撤销原因'] },
+  { cls: 'validity', word: '失效', text: ['本文件', '失效', '失效原因'] },
 ];
 
 // Pages checked again with axe in 长者模式 and in 无障碍浏览.
-const MODE_PAGES = ['/', '/xxgk/', '/gongju/gongzuori?from=2026-09-30&days=20'];
+const MODE_PAGES = ['/', '/xxgk/', '/gongju/gongzuori?from=2026-09-30&days=20', '/xxgk/ml', '/xxgk/item/1', '/search?q=政务公开'];
 
 let passed = 0;
 let failed = 0;
@@ -130,6 +147,26 @@ async function main() {
     js.setDefaultTimeout(15_000);
     nojs.setDefaultTimeout(15_000);
 
+    // Finds the withdrawn and the expired demo item by their public notice.
+    const notices = {};
+    for (let id = 1; id <= 15; id++) {
+      const r = await fetch(url(`/xxgk/item/${id}`));
+      if (r.status !== 200) continue;
+      const html = await r.text();
+      for (const n of NOTICE_PAGES) {
+        if (!notices[n.cls] && html.includes(`class="notice ${n.cls}"`) && html.includes(n.word)) {
+          notices[n.cls] = `/xxgk/item/${id}`;
+        }
+      }
+    }
+    for (const n of NOTICE_PAGES) {
+      await check(`demo item with the “${n.word}” notice found among /xxgk/item/1..15`, () => {
+        const p = notices[n.cls];
+        return { ok: !!p, detail: p || 'none' };
+      });
+      if (notices[n.cls]) PAGES.push({ path: notices[n.cls], status: 200, text: n.text });
+    }
+
     for (const spec of PAGES) {
       const p = spec.path;
       const page = await js.newPage();
@@ -167,6 +204,14 @@ async function main() {
         await page.screenshot({ path: path.join(SHOTS, 'gongzuori-error.png'), fullPage: true });
       } else if (p === '/no-such-page') {
         await page.screenshot({ path: path.join(SHOTS, 'not-found.png'), fullPage: true });
+      } else if (p === '/xxgk/ml') {
+        await page.screenshot({ path: path.join(SHOTS, 'xxgk-ml.png'), fullPage: true });
+      } else if (p === '/xxgk/item/1') {
+        await page.screenshot({ path: path.join(SHOTS, 'xxgk-item-1.png'), fullPage: true });
+      } else if (p.startsWith('/search')) {
+        await page.screenshot({ path: path.join(SHOTS, 'search.png'), fullPage: true });
+      } else if (p === notices.withdrawn) {
+        await page.screenshot({ path: path.join(SHOTS, 'xxgk-item-withdrawn.png'), fullPage: true });
       }
       await page.close();
 

@@ -35,7 +35,16 @@ impl Draft {
         categories: &[String],
     ) -> Result<Draft, DisclosureError> {
         let title = required("标题（名称）", &get("title"), 200)?;
-        let body_html = text::sanitize(get("body").trim());
+        // Plain text (no markup) keeps its line breaks as paragraphs.
+        let raw = get("body");
+        let looks_like_html = raw.match_indices('<').any(|(i, _)| {
+            raw[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
+        });
+        let body_html = if looks_like_html {
+            text::sanitize(raw.trim())
+        } else {
+            text::paragraphs(&raw)
+        };
         let body_plain = text::plain(&body_html);
         if body_plain.is_empty() {
             return Err(DisclosureError::invalid("missing_field", "请填写正文"));
@@ -138,6 +147,14 @@ mod tests {
         assert_eq!(d.summary, "正文");
         assert_eq!(d.validity, Validity::Valid);
         assert_eq!(d.written_on, date!(2008 - 08 - 21));
+    }
+
+    #[test]
+    fn plain_text_body_keeps_its_lines_as_paragraphs() {
+        let mut f: Vec<(&str, &str)> = OK.iter().filter(|(k, _)| *k != "body").copied().collect();
+        f.push(("body", "第一行\r\n第二行 <不是标签"));
+        let d = Draft::parse(form(&f), date!(2026 - 11 - 26), &cats()).expect("valid");
+        assert_eq!(d.body_html, "<p>第一行</p>\n<p>第二行 &lt;不是标签</p>");
     }
 
     #[test]

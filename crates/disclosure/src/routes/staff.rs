@@ -898,7 +898,10 @@ async fn what_i_can(k: &Kernel, me: &Me, it: &Item, today: Date) -> Result<Can> 
     let mut can = Can::default();
     let actor = store::actor_for_step(k, it, me.user_id, &me.username, me.manage, today).await?;
     if let Some(a) = &actor {
-        can.acting_for = a.acting_for.clone();
+        // Shown as a person's name (刘洋), not the account name.
+        if let Some(for_user) = &a.acting_for {
+            can.acting_for = Some(name_of(&names(k).await?, for_user));
+        }
         match it.status {
             Status::Draft => {
                 can.edit = true;
