@@ -4,6 +4,7 @@
 //! portal pages.
 
 pub mod attach;
+pub mod cache;
 pub mod draft;
 pub mod guide;
 pub mod import;
@@ -12,6 +13,7 @@ pub mod model;
 pub mod public;
 pub mod routes;
 pub mod rules;
+pub mod settings;
 pub mod store;
 pub mod text;
 

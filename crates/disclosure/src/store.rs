@@ -108,16 +108,6 @@ pub async fn item(k: &Kernel, id: i64) -> Result<Item> {
     item_from(&row)
 }
 
-async fn index_pattern(k: &Kernel) -> Result<String> {
-    Ok(query_scalar::<String>(
-        k.db.backend(),
-        "SELECT value FROM settings WHERE key = 'disclosure.index_pattern'",
-    )
-    .fetch_optional(k.db.pool())
-    .await?
-    .unwrap_or_else(|| rules::DEFAULT_INDEX_PATTERN.to_string()))
-}
-
 /// One recorded step (timeline row and audit entry).
 struct Step<'a> {
     item_id: i64,
@@ -200,7 +190,7 @@ pub async fn create(
     let agency = org_store::main_agency(k)
         .await?
         .ok_or_else(|| DisclosureError::NotFound("尚未登记机关".into()))?;
-    let pattern = index_pattern(k).await?;
+    let pattern = crate::settings::index_pattern(k).await?;
     let today = today_cst(now);
     let mut tx = k.db.begin().await?;
     let seq = numbering::next(&mut tx, &format!("index_no:{}", agency.code), today.year()).await?;

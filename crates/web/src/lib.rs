@@ -41,6 +41,14 @@ pub async fn state(kernel: Kernel, ready: bool) -> AppState {
             tracing::error!(error = %e, "search index could not be opened; search is unavailable")
         }
     }
+    // Rendered public pages, invalidated by this node's outbox follower.
+    match yangguang_disclosure::cache::PageCache::start(&kernel).await {
+        Ok(Some(cache)) => st.provide(cache),
+        Ok(None) => tracing::info!("page cache off (YANGGUANG_PAGE_CACHE_MB=0)"),
+        Err(e) => {
+            tracing::error!(error = %e, "page cache could not start; pages are rendered each time")
+        }
+    }
     st
 }
 

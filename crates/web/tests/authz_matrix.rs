@@ -332,6 +332,34 @@ const TABLE: &[Row] = &[
         BUSINESS,
         false,
     ),
+    (
+        "GET",
+        "/staff/disclosure/settings",
+        "/staff/disclosure/settings",
+        MANAGE,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/disclosure/settings/categories",
+        "/staff/disclosure/settings/categories",
+        MANAGE,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/disclosure/settings/categories/{code}",
+        "/staff/disclosure/settings/categories/nope",
+        MANAGE,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/disclosure/settings/index-pattern",
+        "/staff/disclosure/settings/index-pattern",
+        MANAGE,
+        false,
+    ),
 ];
 
 /// Refused by the guard: 403, or sent to sign in (page) / 401 (API).

@@ -4,6 +4,7 @@
 pub mod files;
 pub mod public;
 pub mod search;
+pub mod settings;
 pub mod staff;
 
 use yangguang_webcore::access::Route;
@@ -12,6 +13,7 @@ pub fn routes() -> Vec<Route> {
     let mut r = public::routes();
     r.extend(staff::routes());
     r.extend(search::routes());
+    r.extend(settings::routes());
     r.extend(files::routes());
     r
 }

@@ -16,6 +16,7 @@ use yangguang_webcore::access::{Access, Route};
 use yangguang_webcore::error::{PageError, render};
 use yangguang_webcore::layout::{Frame, Layout};
 
+use crate::cache::{Key, Lookup, PageCache, render_page};
 use crate::model::Validity;
 use crate::public::{self, CatalogFilter, CatalogRow, PublicItem};
 use crate::store::{self, Category};
@@ -227,6 +228,18 @@ async fn column_redirect() -> Redirect {
 
 /// The 政府信息公开 column: its menu and the latest titles with dates.
 async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response {
+    let cache = PageCache::of(&st);
+    let mut ticket = None;
+    if let (Some(c), Ok(Query(pairs))) = (&cache, &q) {
+        match c
+            .lookup(&frame, Key::list("column", &[first(pairs, "page")], &frame))
+            .await
+        {
+            Lookup::Hit(r) => return r,
+            Lookup::Miss(t) => ticket = Some(t),
+            Lookup::Bypass => {}
+        }
+    }
     let layout = frame.nav("xxgk");
     let k = &st.kernel;
     let page = match q {
@@ -247,8 +260,10 @@ async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response
         (Err(e), _) | (_, Err(e)) => return page_error(layout, e),
     };
     let (total, rows) = listed;
-    render(
-        StatusCode::OK,
+    let site = layout.site.clone();
+    render_page(
+        cache.as_deref().zip(ticket),
+        &site,
         &ColumnPage {
             layout,
             side: side(&cats, "column", None),
@@ -262,6 +277,7 @@ async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response
                 }
             }),
         },
+        &[],
     )
 }
 
@@ -447,8 +463,30 @@ fn opts(values: impl IntoIterator<Item = (String, String)>, selected: Option<&st
         .collect()
 }
 
+/// The query values that select a catalog page, in a fixed order (the
+/// page's cache key: other parameters do not change it).
+const CATALOG_PARAMS: [&str; 7] = [
+    "category",
+    "year",
+    "genre",
+    "publisher",
+    "validity",
+    "sort",
+    "page",
+];
+
 /// 公开目录: browse by category, filter, sort, page.
 async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Response {
+    let cache = PageCache::of(&st);
+    let mut ticket = None;
+    if let (Some(c), Ok(Query(pairs))) = (&cache, &q) {
+        let parts = CATALOG_PARAMS.map(|name| first(pairs, name));
+        match c.lookup(&frame, Key::list("ml", &parts, &frame)).await {
+            Lookup::Hit(r) => return r,
+            Lookup::Miss(t) => ticket = Some(t),
+            Lookup::Bypass => {}
+        }
+    }
     let layout = frame.nav("xxgk");
     let k = &st.kernel;
     let (cats, (years, genres, publishers)) =
@@ -486,48 +524,52 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
     };
     let year_sel = cq.year.map(|y| y.to_string());
     let validity_sel = cq.validity.map(|v| v.code());
-    render(
-        status,
-        &CatalogPage {
-            side: side(&cats, "catalog", cq.category.as_deref()),
-            feed_title: format!("{} · {heading}", layout.site.agency_name),
-            layout,
-            heading,
-            feed_href,
-            error,
-            category: cq.category.clone().unwrap_or_default(),
-            years: opts(
-                years.iter().map(|y| (y.to_string(), format!("{y}年"))),
-                year_sel.as_deref(),
-            ),
-            genres: opts(
-                genres.into_iter().map(|g| (g.clone(), g)),
-                cq.genre.as_deref(),
-            ),
-            publishers: opts(
-                publishers.into_iter().map(|p| (p.clone(), p)),
-                cq.publisher.as_deref(),
-            ),
-            validities: opts(
-                [Validity::Valid, Validity::Expired, Validity::Repealed]
-                    .into_iter()
-                    .map(|v| (v.code().to_string(), v.label().to_string())),
-                validity_sel,
-            ),
-            oldest_first: cq.oldest_first,
-            newest_href: cq.href(false, 1),
-            oldest_href: cq.href(true, 1),
-            reset_href: CatalogQuery {
-                category: cq.category.clone(),
-                ..CatalogQuery::default()
-            }
-            .href(false, 1),
-            filtered: cq.filtered(),
-            total,
-            rows: rows.iter().map(row).collect(),
-            pager: pager(cq.page, total, |n| cq.href(cq.oldest_first, n)),
-        },
-    )
+    let site = layout.site.clone();
+    let page = CatalogPage {
+        side: side(&cats, "catalog", cq.category.as_deref()),
+        feed_title: format!("{} · {heading}", layout.site.agency_name),
+        layout,
+        heading,
+        feed_href,
+        error,
+        category: cq.category.clone().unwrap_or_default(),
+        years: opts(
+            years.iter().map(|y| (y.to_string(), format!("{y}年"))),
+            year_sel.as_deref(),
+        ),
+        genres: opts(
+            genres.into_iter().map(|g| (g.clone(), g)),
+            cq.genre.as_deref(),
+        ),
+        publishers: opts(
+            publishers.into_iter().map(|p| (p.clone(), p)),
+            cq.publisher.as_deref(),
+        ),
+        validities: opts(
+            [Validity::Valid, Validity::Expired, Validity::Repealed]
+                .into_iter()
+                .map(|v| (v.code().to_string(), v.label().to_string())),
+            validity_sel,
+        ),
+        oldest_first: cq.oldest_first,
+        newest_href: cq.href(false, 1),
+        oldest_href: cq.href(true, 1),
+        reset_href: CatalogQuery {
+            category: cq.category.clone(),
+            ..CatalogQuery::default()
+        }
+        .href(false, 1),
+        filtered: cq.filtered(),
+        total,
+        rows: rows.iter().map(row).collect(),
+        pager: pager(cq.page, total, |n| cq.href(cq.oldest_first, n)),
+    };
+    // Only a page that answers its query is kept (not a 400).
+    if status == StatusCode::OK {
+        render_page(cache.as_deref().zip(ticket), &site, &page, &[])
+    } else {
+        render(status, &page)
+    }
 }
 
 // ---------------------------------------------------------------- item pages
@@ -573,6 +615,8 @@ pub struct ItemView {
     pub versions: Vec<VersionView>,
     pub interpretations: Vec<(String, String)>,
     pub interprets: Option<(String, String)>,
+    /// The items whose titles this page shows (the two above).
+    pub links: Vec<i64>,
     /// (when, in Beijing time; why).
     pub withdrawn: Option<(String, String)>,
     pub validity_notice: Option<ValidityNotice>,
@@ -600,6 +644,12 @@ fn view(it: PublicItem) -> ItemView {
             reason: it.validity_reason.clone().filter(|s| !s.trim().is_empty()),
         });
     let link = |(id, title): (i64, String)| (format!("/xxgk/item/{id}"), title);
+    let links = it
+        .interpretations
+        .iter()
+        .chain(it.interprets.iter())
+        .map(|(id, _)| *id)
+        .collect();
     ItemView {
         id: it.id,
         href: format!("/xxgk/item/{}", it.id),
@@ -653,20 +703,25 @@ fn view(it: PublicItem) -> ItemView {
             .collect(),
         interpretations: it.interpretations.into_iter().map(link).collect(),
         interprets: it.interprets.map(link),
+        links,
         withdrawn,
         validity_notice,
     }
 }
 
+/// The item id of a path segment: only the canonical form of a positive
+/// number (one address per item).
+fn item_id(id: &str) -> Option<i64> {
+    id.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0 && n.to_string() == id)
+}
+
 /// The item the public may see, or the one 404 page.
 async fn load(st: &AppState, id: &str) -> Result<Option<ItemView>, Error> {
-    // Only the canonical form of a positive number: one address per item.
-    let Ok(n) = id.parse::<i64>() else {
+    let Some(n) = item_id(id) else {
         return Ok(None);
     };
-    if n <= 0 || n.to_string() != id {
-        return Ok(None);
-    }
     Ok(public::item(&st.kernel, n).await?.map(view))
 }
 
@@ -685,19 +740,35 @@ async fn item(
     Path(id): Path<String>,
     q: Query2,
 ) -> Response {
-    let layout = frame.nav("xxgk");
-    let it = match load(&st, &id).await {
-        Ok(Some(it)) => it,
-        Ok(None) => return item_not_found(layout),
-        Err(e) => return page_error(layout, e),
-    };
     // An unknown size is the default, not an error: it only changes a class.
     let fs = match q.as_ref().map(|Query(p)| first(p, "fs")) {
         Ok("l") => "l",
         Ok("s") => "s",
         _ => "m",
     };
-    render(StatusCode::OK, &ItemPage { layout, it, fs })
+    let cache = PageCache::of(&st);
+    let mut ticket = None;
+    if let (Some(c), Some(n)) = (&cache, item_id(&id)) {
+        match c.lookup(&frame, Key::item(n, &frame, fs)).await {
+            Lookup::Hit(r) => return r,
+            Lookup::Miss(t) => ticket = Some(t),
+            Lookup::Bypass => {}
+        }
+    }
+    let layout = frame.nav("xxgk");
+    let it = match load(&st, &id).await {
+        Ok(Some(it)) => it,
+        Ok(None) => return item_not_found(layout),
+        Err(e) => return page_error(layout, e),
+    };
+    let site = layout.site.clone();
+    let links = it.links.clone();
+    render_page(
+        cache.as_deref().zip(ticket),
+        &site,
+        &ItemPage { layout, it, fs },
+        &links,
+    )
 }
 
 #[derive(askama::Template)]
