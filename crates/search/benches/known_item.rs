@@ -2,11 +2,11 @@
 //! `bench/search/run.sh` (see that script and docs/benchmarks.md).
 //!
 //! ```sh
-//! cargo bench -p yangguang-search --bench known_item -- gen CORPUS.jsonl QUERIES.jsonl
+//! cargo bench -p yangguang-search --bench known_item -- gen CORPUS.jsonl QUERIES.jsonl [N]
 //! cargo bench -p yangguang-search --bench known_item -- run CORPUS.jsonl QUERIES.jsonl [PASSES]
 //! ```
 //!
-//! `gen` picks the queries every engine is asked: 200 targets drawn with a
+//! `gen` picks the queries every engine is asked: N (200) targets drawn with a
 //! fixed seed among the items whose text no other item has word for word
 //! (another version of the same law often has), and for each 2
 //! or 3 of its words (jieba's dictionary cut of the body, 2+ letters, no
@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 
 use yangguang_search::{Doc, Query, SearchIndex};
 
+/// Queries `gen` makes unless told.
 const QUERIES: usize = 200;
 const SEED: u64 = 0x5eed_2026;
 const MIN_DF: usize = 2;
@@ -48,7 +49,8 @@ fn main() -> Res<()> {
         .filter(|a| !a.starts_with("--"))
         .collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["gen", corpus, out] => gen_queries(corpus, out),
+        ["gen", corpus, out] => gen_queries(corpus, out, QUERIES),
+        ["gen", corpus, out, n] => gen_queries(corpus, out, n.parse()?),
         ["run", corpus, queries] => run(corpus, queries, 5),
         ["run", corpus, queries, passes] => run(corpus, queries, passes.parse()?),
         // `cargo bench` with no arguments (e.g. the whole workspace's
@@ -57,7 +59,7 @@ fn main() -> Res<()> {
             eprintln!("known_item: see bench/search/run.sh (gen|run CORPUS QUERIES)");
             Ok(())
         }
-        _ => Err("usage: known_item gen CORPUS OUT | run CORPUS QUERIES [PASSES]".into()),
+        _ => Err("usage: known_item gen CORPUS OUT [N] | run CORPUS QUERIES [PASSES]".into()),
     }
 }
 
@@ -312,7 +314,7 @@ fn is_query_word(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().all(char::is_alphabetic)
 }
 
-fn gen_queries(corpus: &str, out: &str) -> Res<()> {
+fn gen_queries(corpus: &str, out: &str, wanted: usize) -> Res<()> {
     let docs = load_docs(corpus)?;
     let jieba = jieba_rs::Jieba::new();
     let started = Instant::now();
@@ -357,7 +359,7 @@ fn gen_queries(corpus: &str, out: &str) -> Res<()> {
     let mut chosen: HashSet<usize> = HashSet::new();
     let mut lines = String::new();
     let mut tries = 0;
-    while chosen.len() < QUERIES && tries < 1000 * QUERIES {
+    while chosen.len() < wanted && tries < 1000 * wanted {
         tries += 1;
         let t = rng.below(docs.len());
         if chosen.contains(&t) {
