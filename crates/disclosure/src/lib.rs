@@ -23,9 +23,17 @@ use yangguang_kernel::migrate::Migration;
 /// storage): one mapping to HTTP in webcore serves every module.
 pub use yangguang_kernel::Error as DisclosureError;
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    module: "disclosure",
-    version: 1,
-    name: "categories, items, versions, steps, attachments, guide",
-    sql: include_str!("../migrations/0001_disclosure.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        module: "disclosure",
+        version: 1,
+        name: "categories, items, versions, steps, attachments, guide",
+        sql: include_str!("../migrations/0001_disclosure.sql"),
+    },
+    Migration {
+        module: "disclosure",
+        version: 2,
+        name: "index on interpretations",
+        sql: include_str!("../migrations/0002_interprets_index.sql"),
+    },
+];
