@@ -114,7 +114,7 @@ impl Key {
     }
 }
 
-/// The display modes of the page: bit 0 長者模式, bit 1 无障碍.
+/// The display modes of the page: bit 0 长者模式, bit 1 无障碍.
 fn mode(frame: &Frame) -> u8 {
     u8::from(frame.layout.elder) | (u8::from(frame.layout.a11y) << 1)
 }

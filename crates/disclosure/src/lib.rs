@@ -36,4 +36,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "index on interpretations",
         sql: include_str!("../migrations/0002_interprets_index.sql"),
     },
+    Migration {
+        module: "disclosure",
+        version: 3,
+        name: "interpretation link per published version",
+        sql: include_str!("../migrations/0003_version_interprets.sql"),
+    },
 ];

@@ -65,7 +65,7 @@ pub struct PublicItem {
 
 const PUBLIC_COLS: &str = "i.id, i.index_no, v.version, v.title, v.summary, v.category_code, c.name, v.genre, v.publisher, \
      v.written_on, v.published_on, v.doc_no, v.keywords, i.validity, i.validity_changed_on, i.validity_reason, \
-     v.body_html, v.body_text, v.attachments, i.withdrawn_at, i.withdrawn_reason, i.interprets_id, i.attribute";
+     v.body_html, v.body_text, v.attachments, i.withdrawn_at, i.withdrawn_reason, v.interprets_id, i.attribute";
 
 const PUBLIC_FROM: &str = "FROM disclosure_items i \
      JOIN disclosure_versions v ON v.item_id = i.id AND v.version = i.published_version \
@@ -162,7 +162,7 @@ pub async fn item(k: &Kernel, id: i64) -> Result<Option<PublicItem>> {
         });
     }
     let title_of = format!("SELECT i.id, v.title {PUBLIC_FROM} WHERE {LISTED} AND ");
-    let rows = query_dyn(be, format!("{title_of} i.interprets_id = ? ORDER BY i.id"))
+    let rows = query_dyn(be, format!("{title_of} v.interprets_id = ? ORDER BY i.id"))
         .bind(id)
         .fetch_all(k.db.pool())
         .await?;

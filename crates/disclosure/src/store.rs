@@ -365,8 +365,8 @@ pub async fn act(
             query(
                 be,
                 "INSERT INTO disclosure_versions (item_id, version, title, summary, category_code, genre, publisher, \
-                 written_on, published_on, doc_no, keywords, body_html, body_text, attachments, change_note, published_at, published_by) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 written_on, published_on, doc_no, keywords, body_html, body_text, attachments, change_note, published_at, published_by, \
+                 interprets_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id)
             .bind(version)
@@ -385,6 +385,7 @@ pub async fn act(
             .bind(change_note.clone().filter(|n| !n.trim().is_empty()))
             .bind(rfc3339(now))
             .bind(actor.user.clone())
+            .bind(it.draft.interprets_id)
             .execute(tx.conn())
             .await?;
             query(
