@@ -67,8 +67,7 @@ impl Indexer {
         self.wake.notify_one();
     }
 
-    async fn doc(&self, id: i64) -> Result<Option<Doc>> {
-        let cats = crate::store::categories(&self.k).await?;
+    async fn doc(&self, id: i64, cats: &[crate::store::Category]) -> Result<Option<Doc>> {
         Ok(public::for_index(&self.k, id)
             .await?
             .map(|(it, attachments_text)| {
@@ -129,10 +128,12 @@ impl Indexer {
         // idempotent), so nothing published meanwhile is missed.
         let start = outbox::last_id(&self.k.db).await?;
         let ids = public::listed_ids(&self.k).await?;
+        // Read once per pass, not once per document.
+        let cats = crate::store::categories(&self.k).await?;
         let total = ids.len();
         let mut docs = Vec::with_capacity(total);
         for (n, id) in ids.iter().enumerate() {
-            if let Some(d) = self.doc(*id).await? {
+            if let Some(d) = self.doc(*id, &cats).await? {
                 docs.push(d);
             }
             if n % 100 == 0 {
@@ -165,6 +166,7 @@ impl Indexer {
             let Some(last) = events.last().map(|e| e.id) else {
                 break;
             };
+            let cats = crate::store::categories(&self.k).await?;
             let mut upserts = Vec::new();
             let mut deletes = Vec::new();
             for e in &events {
@@ -176,7 +178,7 @@ impl Indexer {
                 };
                 upserts.retain(|d: &Doc| d.id != id);
                 deletes.retain(|d| *d != id);
-                match self.doc(id).await? {
+                match self.doc(id, &cats).await? {
                     Some(d) => upserts.push(d),
                     None => deletes.push(id),
                 }

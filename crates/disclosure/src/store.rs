@@ -611,23 +611,38 @@ pub async fn actor_for_step(
     may_manage: bool,
     today: Date,
 ) -> Result<Option<Actor>> {
+    let posts = match it.status.next_duty() {
+        Some(_) => org_store::posts_on(k, today).await?,
+        None => Vec::new(),
+    };
+    actor_for_step_in(k, &posts, it, user_id, username, may_manage).await
+}
+
+/// `actor_for_step` over today's posts already loaded (the inbox checks
+/// many items against one read of the posts).
+async fn actor_for_step_in(
+    k: &Kernel,
+    posts: &[org_store::PostView],
+    it: &Item,
+    user_id: i64,
+    username: &str,
+    may_manage: bool,
+) -> Result<Option<Actor>> {
     match it.status {
         Status::Draft => {
             // The author, or the office.
             Ok((it.created_by == username || may_manage).then(|| Actor::user(username)))
         }
         s => match s.next_duty() {
-            Some(duty) => {
-                match org_store::duty_post(k, duty.code(), it.division_id, today).await? {
-                    // Nobody in the post today (A away, no B in): the
-                    // office steps in, as the AB rule says (RULES.md §6).
-                    Some(post) if post.acting.user_id().is_none() => {
-                        Ok(may_manage.then(|| Actor::user(username)))
-                    }
-                    Some(post) => Ok(org_store::actor_on_post(k, &post, user_id).await?),
-                    None => Ok(may_manage.then(|| Actor::user(username))),
+            Some(duty) => match org_store::duty_post_in(posts, duty.code(), it.division_id) {
+                // Nobody in the post today (A away, no B in): the office
+                // steps in, as the AB rule says (RULES.md §6).
+                Some(post) if post.acting.user_id().is_none() => {
+                    Ok(may_manage.then(|| Actor::user(username)))
                 }
-            }
+                Some(post) => Ok(org_store::actor_on_post(k, &post, user_id).await?),
+                None => Ok(may_manage.then(|| Actor::user(username))),
+            },
             None => Ok(may_manage.then(|| Actor::user(username))),
         },
     }
@@ -649,6 +664,8 @@ pub struct InboxRow {
 /// whose next step is on a post they act for (A/B posts apply).
 pub async fn inbox(k: &Kernel, user_id: i64, username: &str, today: Date) -> Result<Vec<InboxRow>> {
     let cal = k.calendar();
+    // One read of today's posts for every open item.
+    let posts = org_store::posts_on(k, today).await?;
     let open = items_in(
         k,
         &[
@@ -662,7 +679,7 @@ pub async fn inbox(k: &Kernel, user_id: i64, username: &str, today: Date) -> Res
     .await?;
     let mut out = Vec::new();
     for it in open {
-        if let Some(actor) = actor_for_step(k, &it, user_id, username, false, today).await? {
+        if let Some(actor) = actor_for_step_in(k, &posts, &it, user_id, username, false).await? {
             let pending =
                 it.published_version == 0 || it.status != Status::Draft || it.since_on == today;
             out.push(InboxRow {

@@ -1164,18 +1164,18 @@ pub async fn duty_post(
     division_id: Option<i64>,
     on: Date,
 ) -> Result<Option<PostView>> {
-    let posts: Vec<PostView> = posts_on(k, on)
-        .await?
-        .into_iter()
-        .filter(|p| p.duty == duty)
-        .collect();
-    let own = posts
+    Ok(duty_post_in(&posts_on(k, on).await?, duty, division_id))
+}
+
+/// `duty_post` over posts already loaded (one read for many items).
+pub fn duty_post_in(posts: &[PostView], duty: &str, division_id: Option<i64>) -> Option<PostView> {
+    let posts: Vec<&PostView> = posts.iter().filter(|p| p.duty == duty).collect();
+    posts
         .iter()
         .find(|p| division_id.is_some() && p.division_id == division_id)
-        .cloned();
-    Ok(own
-        .or_else(|| posts.iter().find(|p| p.division_id.is_none()).cloned())
-        .or_else(|| posts.first().cloned()))
+        .or_else(|| posts.iter().find(|p| p.division_id.is_none()))
+        .or_else(|| posts.first())
+        .map(|p| (*p).clone())
 }
 
 /// The audit actor for `user_id` acting on `post` today: the user alone,
