@@ -6,14 +6,16 @@
 # it with `yangguang serve`, renders the chosen pages once with curl into a
 # static directory served by nginx (Debian's package, one worker,
 # access_log off), then runs wrk against:
-#   item page    uncached  distinct pages never requested before
+#   item page    uncached  distinct pages never requested before, served by
+#                          the server restarted to keep no page
+#                          (YANGGUANG_PAGE_CACHE_MB=0): every view a first render
 #                cached    a fixed set of 1,000 items rendered once
 #                nginx     the same 1,000 pages as static files
 #   catalog      uncached  catalog pages (page numbers, filters) never requested
 #                cached    a fixed set of 50 catalog pages rendered once
 #                nginx     the same 50 pages as static files
-#   (the uncached catalog runs with one connection per core: a first
-#   catalog render takes seconds at 100,000 items)
+#   (catalog pages never requested: later page numbers in both orders,
+#   interleaved with filtered pages: a category, a year, a genre)
 # and prints req/s, p50, p99 and the server's CPU time per request, with
 # the ratio to nginx. The cached and nginx runs alternate for ROUNDS rounds
 # (default 3; the median round is shown); the first renders run last.
@@ -24,6 +26,7 @@
 # stopped on exit; the data directory is removed unless KEEP=1.
 #
 # Usage: bench/portal.sh [DURATION] [CONNECTIONS]
+#   BIN=path       use this binary instead of building one
 #   ITEMS=100000 ROUNDS=3 PORT=18281 NGINX_PORT=18282 THREADS=1 KEEP=0
 #   EXTRA_INDEX=1  also create an index on disclosure_items(interprets_id)
 #                  after loading (not in the migrations: shows its effect)
@@ -52,8 +55,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-cargo build --release --quiet
-BIN=$ROOT/target/release/yangguang
+# BIN=path skips the build (e.g. a binary built from another checkout).
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=$ROOT/target/release/yangguang
+fi
 
 WORK=$(mktemp -d /tmp/yg-portal-bench.XXXXXX)
 SERVER=""
@@ -81,18 +87,24 @@ t0=$(now)
 sqlite3 "$DATA/yangguang.db" ".parameter set @n $ITEMS" ".read bench/portal-load.sql"
 t1=$(now)
 LOAD_SECS=$(secs "$t0" "$t1")
+# One audited action, as on any node in use: it writes the audit head file
+# whose fingerprint pages check for this node's own writes (cache.rs).
+"$BIN" user add bench-office --name 办公室 --role office --password 'Bench-Portal-2026!' --data-dir "$DATA" >/dev/null
 if [ "${EXTRA_INDEX:-0}" = 1 ]; then
   sqlite3 "$DATA/yangguang.db" "CREATE INDEX bench_items_interprets ON disclosure_items (interprets_id);"
 fi
 DB_MB=$(du -m "$DATA/yangguang.db" | cut -f1)
 
-"$BIN" serve --data-dir "$DATA" --addr "127.0.0.1:$PORT" >/dev/null 2>"$WORK/server.log" &
-SERVER=$!
-for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  sleep 0.25
-done
-curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "server did not start"; cat "$WORK/server.log"; exit 1; }
+start_server() { # [page cache MB]
+  YANGGUANG_PAGE_CACHE_MB=${1:-256} "$BIN" serve --data-dir "$DATA" --addr "127.0.0.1:$PORT" >/dev/null 2>>"$WORK/server.log" &
+  SERVER=$!
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+    sleep 0.25
+  done
+  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "server did not start"; cat "$WORK/server.log"; exit 1; }
+}
+start_server
 
 # ---------------------------------------------------------------- pages
 # Cached set: every (ITEMS / 1000)-th item and the first 50 catalog pages.
@@ -127,11 +139,19 @@ hit=$(curl -sI "http://127.0.0.1:$PORT$first_id" | tr -d '\r' | awk -F': ' 'tolo
 awk -v n="$ITEMS" -v s="$STEP" 'BEGIN {
   for (v = 0; v < 3; v++) for (i = 1; i <= n; i++) if (i % s != 0)
     print "/xxgk/item/" i (v == 0 ? "" : (v == 1 ? "?fs=l" : "?fs=s")) }' >"$WORK/yg-items-new.txt"
-# Catalog pages never requested: later page numbers in both orders, then
-# per category.
+# Catalog pages never requested: later page numbers in both orders, each
+# followed by a filtered page (a category with its children, a year, a
+# genre: these walk every listed item).
 PAGES=$(( (ITEMS + 19) / 20 ))
 awk -v p="$PAGES" -v c="$CACHED_LISTS" 'BEGIN {
-  for (i = c + 1; i <= p; i++) { print "/xxgk/ml?page=" i; print "/xxgk/ml?sort=old&page=" i } }' >"$WORK/yg-ml-new.txt"
+  split("zcwj aqsc xzzf jgzn ghjh zcjd", cat, " "); split("%E9%80%9A%E7%9F%A5 %E6%84%8F%E8%A7%81 %E5%85%AC%E5%91%8A %E5%86%B3%E5%AE%9A %E6%8A%A5%E5%91%8A %E8%A7%84%E5%88%92", g, " ")  # 通知 意见 公告 决定 报告 规划
+  for (i = c + 1; i <= p; i++) {
+    print "/xxgk/ml?page=" i; print "/xxgk/ml?sort=old&page=" i
+    f = i % 3
+    if (f == 0) print "/xxgk/ml?category=" cat[i % 6 + 1] "&page=" (i % 40 + 1)
+    else if (f == 1) print "/xxgk/ml?year=" (2010 + i % 17) "&page=" (i % 20 + 1)
+    else print "/xxgk/ml?genre=" g[i % 6 + 1] "&page=" (i % 40 + 1)
+  } }' >"$WORK/yg-ml-new.txt"
 
 ITEM_BYTES=$(cat "$WWW"/item/*.html | wc -c)
 ML_BYTES=$(cat "$WWW"/ml/*.html | wc -c)
@@ -241,12 +261,17 @@ for _ in $(seq 1 "$ROUNDS"); do
   run nginx-ml "$NG_WORKER" "$NGPORT" "$WORK/ng-ml.txt"
   run yg-ml-cached "$SERVER" "$PORT" "$WORK/yg-ml.txt"
 done
+# First renders: the server again, keeping no page (YANGGUANG_PAGE_CACHE_MB=0),
+# so that every request is a first render even when a run cycles through
+# its list (the catalog's 15,000 distinct pages last well under a second).
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+start_server 0
 run yg-item-uncached "$SERVER" "$PORT" "$WORK/yg-items-new.txt"
 wait_idle
-# A first catalog render takes seconds here: with CONNECTIONS at once none
-# would finish within the run, so these get one connection per core.
-run yg-ml-uncached "$SERVER" "$PORT" "$WORK/yg-ml-new.txt" "$(nproc)"
+run yg-ml-uncached "$SERVER" "$PORT" "$WORK/yg-ml-new.txt"
 wait_idle
+[ "$(curl -sI "http://127.0.0.1:$PORT/xxgk/ml" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-cache" {print $2}')" = MISS ] \
+  || { echo "the first-render server kept a page"; exit 1; }
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -254,7 +279,7 @@ echo
 echo "yangguang portal vs nginx: $ITEMS items on SQLite ($DB_MB MB), loaded in ${LOAD_SECS}s;"
 echo "first render of the $CACHED_ITEMS + $CACHED_LISTS cached pages with curl: ${RENDER_SECS}s"
 echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
-echo "wrk -t$THREADS -c$CONNS -d${DURATION}s --latency (uncached catalog: -c$(nproc)), median of $ROUNDS rounds for cached and nginx;"
+echo "wrk -t$THREADS -c$CONNS -d${DURATION}s --latency, median of $ROUNDS rounds for cached and nginx;"
 echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), one worker, access_log off, sendfile on"
 echo "average page: item $(( ITEM_BYTES / CACHED_ITEMS )) B, catalog $(( ML_BYTES / CACHED_LISTS )) B${EXTRA_INDEX:+; EXTRA_INDEX=$EXTRA_INDEX}"
 echo

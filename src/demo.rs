@@ -312,7 +312,9 @@ async fn print_logins(k: &Kernel, addr: &str, data_dir: &std::path::Path) -> Res
 async fn seed_all(k: &Kernel, laws: Option<&std::path::Path>) -> Result<()> {
     let now = timefmt::now();
     seed(k, now).await?;
-    crate::demo_disclosure::seed(k, now, laws).await
+    crate::demo_disclosure::seed(k, now, laws).await?;
+    crate::demo_decisions::seed(k, now).await?;
+    crate::demo_requests::seed(k, now).await
 }
 
 pub async fn run(

@@ -3,8 +3,13 @@
 
 mod commands;
 mod demo;
+mod demo_decisions;
 mod demo_disclosure;
+mod demo_requests;
+mod report_cmd;
 mod rules_cmd;
+mod rules_fee;
+mod rules_tally;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -122,6 +127,13 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Reports computed from the data (annual report on 依申请公开 and more)
+    Report {
+        #[command(flatten)]
+        data: DataOpts,
+        #[command(subcommand)]
+        what: report_cmd::ReportCmd,
+    },
 }
 
 fn init_logs() {
@@ -166,6 +178,7 @@ fn main() -> ExitCode {
             Command::Import { data, what } => commands::import(&data, what).await,
             Command::Backup { data, to } => commands::backup(&data, &to).await,
             Command::Restore { data, from } => commands::restore(&data, &from).await,
+            Command::Report { data, what } => report_cmd::run(&data, what).await,
         }
     });
     match result {

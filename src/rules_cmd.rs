@@ -53,6 +53,10 @@ pub enum RulesCmd {
         #[command(flatten)]
         src: CalendarSource,
     },
+    /// Outcome of a vote under a meeting type's decision rule (RULES.md §5)
+    Tally(crate::rules_tally::TallyArgs),
+    /// 信息处理费 for N cases in one month or N pages in one application (RULES.md §3)
+    Fee(crate::rules_fee::FeeArgs),
 }
 
 async fn calendar(src: &CalendarSource) -> Result<Calendar> {
@@ -180,6 +184,8 @@ pub async fn run(cmd: RulesCmd) -> Result<ExitCode> {
             }
             warn_missing(&d.missing_years);
         }
+        RulesCmd::Tally(args) => return crate::rules_tally::run(args),
+        RulesCmd::Fee(args) => return crate::rules_fee::run(args),
     }
     Ok(ExitCode::SUCCESS)
 }

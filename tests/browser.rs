@@ -211,3 +211,80 @@ fn run_node(root: &Path, server: &Server, script: &str, args: &[&str]) {
         out.status
     );
 }
+
+/// The browser prerequisites of the tests below: Chromium, the node
+/// modules, node. `Err` carries the reason for `missing`.
+fn browser_ready(root: &Path) -> Result<(), String> {
+    let chromium =
+        std::env::var("YANGGUANG_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).is_file() {
+        return Err(format!("{chromium} not found (apt-get install chromium)"));
+    }
+    let modules = root.join("tests/browser/node_modules");
+    for pkg in ["playwright-core", "axe-core"] {
+        if !modules.join(pkg).join("package.json").is_file() {
+            return Err(format!(
+                "{} missing (npm ci in tests/browser)",
+                modules.join(pkg).display()
+            ));
+        }
+    }
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_ok {
+        return Err("node not found on PATH".into());
+    }
+    Ok(())
+}
+
+/// 三重一大 end to end on a demo server of its own: a topic submitted,
+/// approved, recorded and sent to a meeting; the meeting scheduled,
+/// notified (refused without a special reason first), held with votes and
+/// a decision; minutes approved and issued; a comment during publicity;
+/// the demo's closed 局长办公会议 archived.
+#[test]
+fn collective_decision_from_topic_to_archive_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Err(reason) = browser_ready(root) {
+        return missing(&reason);
+    }
+    let port = free_port();
+    let mut server = start_demo(port);
+    wait_healthy(&mut server, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let data = server.dir.join("data");
+    let data = data.to_str().expect("temp data dir is UTF-8");
+    run_node(
+        root,
+        &server,
+        "decisions.mjs",
+        &[&base, env!("CARGO_BIN_EXE_yangguang"), data],
+    );
+}
+
+/// 依申请公开 end to end on a demo server of its own: the public applies
+/// without an account (a refused field first), the office sends a
+/// supplement notice, the applicant supplements online, the office extends
+/// and replies, the applicant follows and downloads the letter; axe-core
+/// on every public page.
+#[test]
+fn information_request_from_application_to_reply_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Err(reason) = browser_ready(root) {
+        return missing(&reason);
+    }
+    let port = free_port();
+    let mut server = start_demo(port);
+    wait_healthy(&mut server, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let data = server.dir.join("data");
+    let data = data.to_str().expect("temp data dir is UTF-8");
+    run_node(
+        root,
+        &server,
+        "requests.mjs",
+        &[&base, env!("CARGO_BIN_EXE_yangguang"), data],
+    );
+}

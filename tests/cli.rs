@@ -469,3 +469,310 @@ fn otp_code_command_refuses_outside_a_demo_data_dir() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("只有演示数据目录"));
 }
+
+fn tally(args: &[&str]) -> Output {
+    let mut a = vec!["rules", "tally"];
+    a.extend_from_slice(args);
+    run(&a)
+}
+
+#[test]
+fn rules_tally_party_counts_for_against_members_who_should_attend() {
+    let o = tally(&[
+        "--meeting",
+        "party",
+        "--expected",
+        "9",
+        "--present",
+        "5",
+        "--for",
+        "5",
+        "--against",
+        "0",
+        "--abstain",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(first_line(&o), "passed");
+    let o = tally(&[
+        "--meeting",
+        "party",
+        "--expected",
+        "9",
+        "--present",
+        "5",
+        "--for",
+        "4",
+        "--against",
+        "1",
+        "--abstain",
+        "0",
+    ]);
+    assert_eq!(first_line(&o), "not-passed");
+    assert!(
+        stdout(&o).contains("赞成票超过应到会成员的半数"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn rules_tally_personnel_party_meeting_needs_two_thirds_present() {
+    let o = tally(&[
+        "--meeting",
+        "party",
+        "--expected",
+        "9",
+        "--present",
+        "5",
+        "--for",
+        "5",
+        "--against",
+        "0",
+        "--abstain",
+        "0",
+        "--personnel",
+    ]);
+    assert!(o.status.success());
+    assert_eq!(first_line(&o), "no-quorum");
+    assert!(stdout(&o).contains("三分之二以上"), "{}", stdout(&o));
+}
+
+#[test]
+fn rules_tally_joint_counts_against_those_present() {
+    let o = tally(&[
+        "--meeting",
+        "joint",
+        "--expected",
+        "9",
+        "--present",
+        "6",
+        "--for",
+        "3",
+        "--against",
+        "0",
+        "--abstain",
+        "3",
+    ]);
+    assert_eq!(first_line(&o), "not-passed");
+}
+
+#[test]
+fn rules_tally_refuses_more_votes_than_present_or_present_than_expected() {
+    let o = tally(&[
+        "--meeting",
+        "joint",
+        "--expected",
+        "5",
+        "--present",
+        "3",
+        "--for",
+        "2",
+        "--against",
+        "1",
+        "--abstain",
+        "1",
+    ]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("多于到会人数"), "{}", stderr(&o));
+    let o = tally(&[
+        "--meeting",
+        "party",
+        "--expected",
+        "5",
+        "--present",
+        "6",
+        "--for",
+        "0",
+        "--against",
+        "0",
+        "--abstain",
+        "0",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("到会人数多于应到会人数"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn rules_tally_head_against_majority_without_reason_prints_outcome_then_warns() {
+    let o = tally(&[
+        "--meeting",
+        "executive",
+        "--expected",
+        "7",
+        "--present",
+        "7",
+        "--for",
+        "2",
+        "--against",
+        "5",
+        "--abstain",
+        "0",
+        "--head",
+        "adopt",
+    ]);
+    assert!(o.status.success());
+    assert_eq!(first_line(&o), "passed");
+    assert!(
+        stderr(&o).contains("会议纪要必须写明理由"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tally(&[
+        "--meeting",
+        "executive",
+        "--expected",
+        "7",
+        "--present",
+        "7",
+        "--for",
+        "2",
+        "--against",
+        "5",
+        "--abstain",
+        "0",
+        "--head",
+        "adopt",
+        "--reason",
+        "上级已明确要求年内完成",
+    ]);
+    assert_eq!(first_line(&o), "passed");
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("上级已明确要求年内完成"));
+    // The executive meeting needs the head's decision once quorum is met.
+    let o = tally(&[
+        "--meeting",
+        "executive",
+        "--expected",
+        "7",
+        "--present",
+        "7",
+        "--for",
+        "5",
+        "--against",
+        "2",
+        "--abstain",
+        "0",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("行政首长"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_fee_prints_the_bare_total_in_yuan_first_then_each_band() {
+    let o = run(&["rules", "fee", "--by", "case", "--count", "35"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(first_line(&o), "3000");
+    let out = stdout(&o);
+    assert!(out.contains("第31至40件：5件 × 200元 = 1000元"), "{out}");
+    assert!(out.contains("其中第35件：200元"), "{out}");
+    let o = run(&["rules", "fee", "--by", "page", "--count", "150"]);
+    assert_eq!(first_line(&o), "1700");
+    let o = run(&["rules", "fee", "--by", "case", "--count", "0"]);
+    assert_eq!(first_line(&o), "0");
+}
+
+#[test]
+fn rules_fee_refuses_a_bad_method_or_count_with_exit_code_2() {
+    let o = run(&["rules", "fee", "--by", "both", "--count", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("应为 case（按件）或 page（按量）"),
+        "{}",
+        stderr(&o)
+    );
+    for bad in ["-1", "x", "1000001"] {
+        let o = run(&["rules", "fee", "--by", "page", "--count", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stdout(&o).is_empty(), "{bad}");
+    }
+}
+
+#[test]
+fn report_annual_json_has_table3_columns_and_every_row_with_seven_values() {
+    let dir = temp("cli-report");
+    let o = run(&["migrate", "--data-dir", &dir_arg(&dir)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "report",
+        "annual",
+        "--year",
+        "2026",
+        "--format",
+        "json",
+        "--data-dir",
+        &dir_arg(&dir),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
+    assert_eq!(
+        j["table3"]["columns"],
+        serde_json::json!([
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            "总计"
+        ])
+    );
+    let rows = j["table3"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 30);
+    assert_eq!(rows[0]["label"], "一、本年新收政府信息公开申请数量");
+    assert_eq!(rows[29]["label"], "四、结转下年度继续办理");
+    assert!(
+        rows.iter()
+            .all(|r| r["values"].as_array().map(|v| v.len()) == Some(7))
+    );
+    assert_eq!(j["table4"]["rows"][0]["label"], "行政复议");
+    assert_eq!(j["table2"]["sections"][0]["rows"][0]["label"], "规章");
+    let o = run(&[
+        "report",
+        "annual",
+        "--year",
+        "2026",
+        "--format",
+        "docx",
+        "--data-dir",
+        &dir_arg(&dir),
+    ]);
+    assert!(o.status.success() && o.stdout.starts_with(b"PK"));
+    let o = run(&[
+        "report",
+        "annual",
+        "--year",
+        "2026",
+        "--format",
+        "html",
+        "--data-dir",
+        &dir_arg(&dir),
+    ]);
+    assert!(stdout(&o).contains("（七）总计"));
+    let o = run(&[
+        "report",
+        "annual",
+        "--year",
+        "20x6",
+        "--data-dir",
+        &dir_arg(&dir),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "report",
+        "annual",
+        "--year",
+        "2026",
+        "--format",
+        "pdf",
+        "--data-dir",
+        &dir_arg(&dir),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("json、html 或 docx"));
+}

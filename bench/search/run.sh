@@ -35,7 +35,7 @@ SERVER=
 
 cleanup() {
   if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
-  if [ "${KEEP:-0}" != 1 ]; then rm -rf "$WORK/xapian" "$WORK/fts5.db" "$WORK/data"; fi
+  if [ "${KEEP:-0}" != 1 ]; then rm -rf "$WORK/xapian" "$WORK/fts5.db" "$WORK/data" "$WORK/yangguang" "$WORK/known_item"; fi
 }
 trap cleanup EXIT
 t0=$(date +%s)
@@ -57,9 +57,18 @@ fi
 
 say "building (release)"
 cargo build --release --quiet -p yangguang
-cargo bench --quiet -p yangguang-search --bench known_item --no-run
-known_item() { cargo bench --quiet -p yangguang-search --bench known_item -- "$@"; }
-YG=$ROOT/target/release/yangguang
+# Copies, so that a rebuild in the shared target directory during the run
+# (another checkout's build, an edit) cannot swap the binaries mid-way.
+KNOWN_ITEM=$(cargo bench --quiet -p yangguang-search --bench known_item --no-run --message-format=json \
+  | "$PY" -c 'import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "known_item" and m.get("executable"):
+        print(m["executable"])')
+cp "$KNOWN_ITEM" "$WORK/known_item"
+cp "$ROOT/target/release/yangguang" "$WORK/yangguang"
+known_item() { "$WORK/known_item" "$@"; }
+YG=$WORK/yangguang
 
 # --- corpus and queries -----------------------------------------------------
 say "corpus"
@@ -103,7 +112,8 @@ if got != want:
 EOF
 say "reindex"
 start=$(date +%s.%N)
-n=$("$YG" reindex --data-dir "$DATA" 2>/dev/null | head -1)
+n=$("$YG" reindex --data-dir "$DATA" 2>"$WORK/reindex.log" | head -1) \
+  || { echo "reindex failed:" >&2; tail -5 "$WORK/reindex.log" >&2; exit 1; }
 end=$(date +%s.%N)
 "$PY" - "$n" "$start" "$end" "$DATA/search-index" >>"$RESULTS" <<'EOF'
 import json, os, sys

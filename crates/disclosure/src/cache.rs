@@ -15,7 +15,8 @@
 //! them, so an entry is in effect keyed by item and version.
 //!
 //! **Size.** Bounded in bytes (`YANGGUANG_PAGE_CACHE_MB`, default 256;
-//! `0` turns the cache off); over the bound the least recently useful
+//! `0` keeps no page: every view is a first render, while the follower
+//! still keeps the in-memory catalog, `listing`, current); over the bound the least recently useful
 //! entries go first (CLOCK: an entry read since the hand last passed gets
 //! a second chance).
 //!
@@ -54,7 +55,8 @@ use yangguang_kernel::{Kernel, outbox};
 use yangguang_webcore::AppState;
 use yangguang_webcore::layout::{Frame, Site};
 
-use crate::store::{Result, TOPIC_PUBLISHED, TOPIC_REMOVED};
+use crate::listing::Listing;
+use crate::store::{Result, TOPIC_CATEGORIES, TOPIC_PUBLISHED, TOPIC_REMOVED};
 
 /// How often the follower reads the outbox.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -72,6 +74,9 @@ const ITEM_VARIANTS: u8 = 12;
 
 /// The response header that says whether a page came from the cache.
 pub const X_CACHE: &str = "x-cache";
+
+/// Initial capacity of a page being rendered.
+const RENDER_BUFFER: usize = 24 * 1024;
 
 /// What a page is cached under.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -350,6 +355,8 @@ struct Follow {
 /// This node's cache of rendered public pages.
 pub struct PageCache {
     k: Kernel,
+    /// The catalog in memory, kept current by the same follower.
+    listing: Arc<Listing>,
     cap: usize,
     inner: RwLock<Inner>,
     /// Bumped by every invalidation.
@@ -375,8 +382,11 @@ impl PageCache {
     /// following yet: see `start`.
     pub async fn new(k: &Kernel, cap_bytes: usize) -> Result<Arc<PageCache>> {
         let cursor = (outbox::last_id(&k.db).await? - 100).max(0);
+        // Read after the cursor: events from there on are applied again.
+        let listing = Arc::new(Listing::load(k).await?);
         let cache = PageCache {
             k: k.clone(),
+            listing,
             cap: cap_bytes,
             inner: RwLock::new(Inner::default()),
             epoch: AtomicU64::new(0),
@@ -402,19 +412,16 @@ impl PageCache {
         Ok(Arc::new(cache))
     }
 
-    /// The cache with its bound from `YANGGUANG_PAGE_CACHE_MB` and its
-    /// outbox follower running (`None` when configured off).
-    pub async fn start(k: &Kernel) -> Result<Option<Arc<PageCache>>> {
+    /// The cache with its bound from `YANGGUANG_PAGE_CACHE_MB` (0: no page
+    /// is kept) and its outbox follower running.
+    pub async fn start(k: &Kernel) -> Result<Arc<PageCache>> {
         let mb = std::env::var("YANGGUANG_PAGE_CACHE_MB")
             .ok()
             .and_then(|v| v.trim().parse::<usize>().ok())
             .unwrap_or(DEFAULT_MB);
-        if mb == 0 {
-            return Ok(None);
-        }
         let cache = PageCache::new(k, mb.saturating_mul(1024 * 1024)).await?;
         cache.spawn();
-        Ok(Some(cache))
+        Ok(cache)
     }
 
     /// This application's cache, if it runs one.
@@ -444,6 +451,13 @@ impl PageCache {
         if let Err(e) = self.follow_outbox(&mut f).await {
             tracing::error!(error = %e, "page cache: outbox catch-up failed");
         }
+    }
+
+    /// The in-memory catalog, when it is as current as cached pages are
+    /// (`None`: read the database).
+    pub async fn listing(&self) -> Option<Arc<Listing>> {
+        self.sync_local().await;
+        self.fresh().then(|| self.listing.clone())
     }
 
     fn fresh(&self) -> bool {
@@ -620,6 +634,7 @@ impl PageCache {
         let head = self.head_print();
         let mut ids = BTreeSet::new();
         let mut seen = 0;
+        let mut tree_changed = false;
         let db = &self.k.db;
         let now = Instant::now();
         f.holes
@@ -645,6 +660,7 @@ impl PageCache {
                         ids.insert(item);
                         seen += 1;
                     }
+                    tree_changed |= topic == TOPIC_CATEGORIES;
                 }
             }
         }
@@ -664,12 +680,19 @@ impl PageCache {
                     ids.insert(item);
                     seen += 1;
                 }
+                tree_changed |= e.topic == TOPIC_CATEGORIES;
             }
             if n < BATCH as usize {
                 break;
             }
         }
+        if tree_changed {
+            // Category names and the tree show on every page.
+            self.listing.reload_categories(&self.k).await?;
+            self.clear();
+        }
         if !ids.is_empty() {
+            self.listing.refresh(&self.k, &ids).await?;
             let related = self.interpreted(&ids).await?;
             ids.extend(related);
             self.drop_items(&ids);
@@ -746,8 +769,14 @@ pub fn render_page<T: askama::Template>(
     page: &T,
     links: &[i64],
 ) -> Response {
-    match page.render() {
-        Ok(s) => {
+    // Sized for a typical page (items ~9 KB, catalog ~18 KB): no regrowth.
+    let mut s = String::with_capacity(RENDER_BUFFER);
+    match page.render_into(&mut s) {
+        Ok(()) => {
+            if cache.as_ref().is_some_and(|(c, _)| c.cap > 0) && s.capacity() > s.len() + 1024 {
+                // A kept page holds only its bytes.
+                s.shrink_to_fit();
+            }
             let body = Bytes::from(s);
             match cache {
                 Some((c, ticket)) => {

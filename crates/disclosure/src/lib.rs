@@ -9,6 +9,7 @@ pub mod draft;
 pub mod guide;
 pub mod import;
 pub mod indexer;
+pub mod listing;
 pub mod model;
 pub mod public;
 pub mod routes;

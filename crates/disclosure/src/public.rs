@@ -4,15 +4,18 @@
 //! here; working copies are never read for the public.
 
 use sqlx::Row;
+use std::sync::LazyLock;
 use time::Date;
 use yangguang_kernel::Kernel;
+
 use yangguang_kernel::db::query_dyn;
+use yangguang_kernel::read::{self, Val};
 use yangguang_kernel::timefmt::parse_date;
 
 use crate::store::Result;
 
 /// The condition for "publicly listed".
-const LISTED: &str =
+pub(crate) const LISTED: &str =
     "i.published_version > 0 AND i.withdrawn_at IS NULL AND i.attribute = 'proactive'";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +70,7 @@ const PUBLIC_COLS: &str = "i.id, i.index_no, v.version, v.title, v.summary, v.ca
      v.written_on, v.published_on, v.doc_no, v.keywords, i.validity, i.validity_changed_on, i.validity_reason, \
      v.body_html, v.body_text, v.attachments, i.withdrawn_at, i.withdrawn_reason, v.interprets_id, i.attribute";
 
-const PUBLIC_FROM: &str = "FROM disclosure_items i \
+pub(crate) const PUBLIC_FROM: &str = "FROM disclosure_items i \
      JOIN disclosure_versions v ON v.item_id = i.id AND v.version = i.published_version \
      JOIN disclosure_categories c ON c.code = v.category_code";
 
@@ -87,34 +90,38 @@ fn attachments_from(json: &str) -> Vec<Attachment> {
         .collect()
 }
 
-fn public_from(r: &sqlx::any::AnyRow) -> Result<PublicItem> {
-    let written: String = r.try_get(9)?;
-    let published: String = r.try_get(10)?;
-    let att: String = r.try_get(18)?;
-    let withdrawn_at: Option<String> = r.try_get(19)?;
-    let withdrawn_reason: Option<String> = r.try_get(20)?;
+/// An item row (`PUBLIC_COLS`) as the in-thread read returns it.
+fn public_from_vals(mut r: Vec<Val>) -> Result<PublicItem> {
+    if r.len() < 23 {
+        return Err(yangguang_kernel::Error::Internal(
+            "item row too short".into(),
+        ));
+    }
+    let withdrawn_at = r[19].opt_text()?;
+    let withdrawn_reason = r[20].opt_text()?;
     let withdrawn = withdrawn_at.map(|a| (a, withdrawn_reason.unwrap_or_default()));
     let hide = withdrawn.is_some();
+    let att = r[18].text()?;
     Ok(PublicItem {
-        id: r.try_get(0)?,
-        index_no: r.try_get(1)?,
-        version: r.try_get(2)?,
-        title: r.try_get(3)?,
+        id: r[0].int()?,
+        index_no: r[1].text()?,
+        version: r[2].int()?,
+        title: r[3].text()?,
         // The summary is often the opening of the text: withdrawn, it goes too.
-        summary: if hide { String::new() } else { r.try_get(4)? },
-        category_code: r.try_get(5)?,
-        category_name: r.try_get(6)?,
-        genre: r.try_get(7)?,
-        publisher: r.try_get(8)?,
-        written_on: parse_date(&written)?,
-        published_on: parse_date(&published)?,
-        doc_no: r.try_get(11)?,
-        keywords: r.try_get(12)?,
-        validity: r.try_get(13)?,
-        validity_changed_on: r.try_get(14)?,
-        validity_reason: r.try_get(15)?,
-        body_html: if hide { String::new() } else { r.try_get(16)? },
-        body_text: if hide { String::new() } else { r.try_get(17)? },
+        summary: if hide { String::new() } else { r[4].text()? },
+        category_code: r[5].text()?,
+        category_name: r[6].text()?,
+        genre: r[7].text()?,
+        publisher: r[8].text()?,
+        written_on: parse_date(&r[9].text()?)?,
+        published_on: parse_date(&r[10].text()?)?,
+        doc_no: r[11].text()?,
+        keywords: r[12].text()?,
+        validity: r[13].text()?,
+        validity_changed_on: r[14].opt_text()?,
+        validity_reason: r[15].opt_text()?,
+        body_html: if hide { String::new() } else { r[16].text()? },
+        body_text: if hide { String::new() } else { r[17].text()? },
         attachments: if hide {
             Vec::new()
         } else {
@@ -128,54 +135,78 @@ fn public_from(r: &sqlx::any::AnyRow) -> Result<PublicItem> {
 }
 
 /// The public page of an item: `None` when the public may not see it
-/// (never published, or not 主动公开).
+/// (never published, or not 主动公开). Without the plain text (only the
+/// search index needs it).
 pub async fn item(k: &Kernel, id: i64) -> Result<Option<PublicItem>> {
-    let be = k.db.backend();
-    let sql =
-        format!("SELECT {PUBLIC_COLS} {PUBLIC_FROM} WHERE i.id = ? AND i.published_version > 0");
-    let Some(row) = query_dyn(be, sql)
-        .bind(id)
-        .fetch_optional(k.db.pool())
-        .await?
-    else {
+    read_item(k, id, false).await
+}
+
+/// Reads an item with `kernel::read` in one snapshot: this is the hottest
+/// page. The interpreted document's title comes in the item's row; the
+/// version notes and the interpretations in one statement (`kind` 0 / 1).
+async fn read_item(k: &Kernel, id: i64, with_text: bool) -> Result<Option<PublicItem>> {
+    static ITEM_SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
+        let interprets = "(SELECT v2.title FROM disclosure_items i2 \
+             JOIN disclosure_versions v2 ON v2.item_id = i2.id AND v2.version = i2.published_version \
+             WHERE i2.id = v.interprets_id AND i2.published_version > 0 \
+             AND i2.withdrawn_at IS NULL AND i2.attribute = 'proactive')";
+        [false, true].map(|text| {
+            let cols = if text {
+                PUBLIC_COLS.to_string()
+            } else {
+                PUBLIC_COLS.replace("v.body_text", "''")
+            };
+            format!(
+                "SELECT {cols}, {interprets} {PUBLIC_FROM} WHERE i.id = ? AND i.published_version > 0"
+            )
+        })
+    });
+    static NOTES_SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT CAST(0 AS BIGINT), version, published_on, change_note FROM disclosure_versions WHERE item_id = ? \
+             UNION ALL \
+             SELECT CAST(1 AS BIGINT), i.id, v.title, NULL {PUBLIC_FROM} WHERE {LISTED} AND v.interprets_id = ? \
+             ORDER BY 1, 2"
+        )
+    });
+    let id_v = [Val::Int(id)];
+    let id_v2 = [Val::Int(id), Val::Int(id)];
+    let mut got = read::batch(
+        &k.db,
+        &[
+            (ITEM_SQL[usize::from(with_text)].as_str(), &id_v),
+            (NOTES_SQL.as_str(), &id_v2),
+        ],
+    )
+    .await?;
+    let notes = got.pop().unwrap_or_default();
+    let Some(mut row) = got.pop().and_then(|mut rows| rows.pop()) else {
         return Ok(None);
     };
-    let attribute: String = row.try_get(22)?;
-    if attribute != "proactive" {
+    // The statements' shapes are fixed above; a shorter row is a bug, not a panic.
+    if row.len() < 24 || notes.iter().any(|n| n.len() < 4) {
+        return Err(yangguang_kernel::Error::Internal(
+            "item read: unexpected row shape".into(),
+        ));
+    }
+    if row.get_mut(22).map(|v| v.text()).transpose()?.as_deref() != Some("proactive") {
         return Ok(None);
     }
-    let mut it = public_from(&row)?;
-    let interprets_id: Option<i64> = row.try_get(21)?;
-    let versions = query_dyn(
-        be,
-        "SELECT version, published_on, change_note FROM disclosure_versions WHERE item_id = ? ORDER BY version".into(),
-    )
-    .bind(id)
-    .fetch_all(k.db.pool())
-    .await?;
-    for v in &versions {
-        let on: String = v.try_get(1)?;
-        it.versions.push(VersionNote {
-            version: v.try_get(0)?,
-            published_on: parse_date(&on)?,
-            change_note: v.try_get(2)?,
-        });
+    let interprets_id = row[21].opt_int()?;
+    let interprets_title = row.get_mut(23).map(|v| v.opt_text()).transpose()?.flatten();
+    let mut it = public_from_vals(row)?;
+    if let (Some(doc), Some(title)) = (interprets_id, interprets_title) {
+        it.interprets = Some((doc, title));
     }
-    let title_of = format!("SELECT i.id, v.title {PUBLIC_FROM} WHERE {LISTED} AND ");
-    let rows = query_dyn(be, format!("{title_of} v.interprets_id = ? ORDER BY i.id"))
-        .bind(id)
-        .fetch_all(k.db.pool())
-        .await?;
-    for r in &rows {
-        it.interpretations.push((r.try_get(0)?, r.try_get(1)?));
-    }
-    if let Some(doc) = interprets_id {
-        let r = query_dyn(be, format!("{title_of} i.id = ?"))
-            .bind(doc)
-            .fetch_optional(k.db.pool())
-            .await?;
-        if let Some(r) = r {
-            it.interprets = Some((r.try_get(0)?, r.try_get(1)?));
+    for mut n in notes {
+        if n[0].int()? == 0 {
+            it.versions.push(VersionNote {
+                version: n[1].int()?,
+                published_on: parse_date(&n[2].text()?)?,
+                change_note: n[3].opt_text()?,
+            });
+        } else {
+            it.interpretations.push((n[1].int()?, n[2].text()?));
         }
     }
     Ok(Some(it))
@@ -320,7 +351,7 @@ pub async fn facets(k: &Kernel) -> Result<(Vec<i32>, Vec<String>, Vec<String>)> 
 /// For the search index: one listed item's full text, or `None` when it
 /// must not be searchable (withdrawn, not public).
 pub async fn for_index(k: &Kernel, id: i64) -> Result<Option<(PublicItem, String)>> {
-    let Some(it) = item(k, id).await? else {
+    let Some(it) = read_item(k, id, true).await? else {
         return Ok(None);
     };
     if it.withdrawn.is_some() {

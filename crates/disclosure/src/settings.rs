@@ -120,6 +120,7 @@ pub async fn add_category(
         serde_json::json!({ "name": name, "parent": parent, "sort": sort }),
     )
     .await?;
+    tree_changed(&mut tx, now, &code).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -164,6 +165,7 @@ pub async fn update_category(
         serde_json::json!({ "before": before.name, "after": name, "sort": sort }),
     )
     .await?;
+    tree_changed(&mut tx, now, code).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -216,6 +218,23 @@ pub async fn set_index_pattern(
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Tells every node's page cache and catalog that the tree changed.
+async fn tree_changed(
+    tx: &mut yangguang_kernel::db::WriteTx,
+    now: OffsetDateTime,
+    code: &str,
+) -> Result<()> {
+    yangguang_kernel::outbox::publish(
+        tx,
+        now,
+        store::TOPIC_CATEGORIES,
+        &format!("category:{code}"),
+        &serde_json::json!({ "code": code }),
+    )
+    .await?;
     Ok(())
 }
 

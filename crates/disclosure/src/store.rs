@@ -18,6 +18,8 @@ pub type Result<T> = std::result::Result<T, DisclosureError>;
 /// Outbox topics this module writes (the search index follows them).
 pub const TOPIC_PUBLISHED: &str = "disclosure.published";
 pub const TOPIC_REMOVED: &str = "disclosure.removed";
+/// The category tree changed (names, order, new categories).
+pub const TOPIC_CATEGORIES: &str = "disclosure.categories";
 
 /// A category of the 主题分类 tree.
 #[derive(Debug, Clone, PartialEq, Eq)]

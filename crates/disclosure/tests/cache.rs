@@ -16,8 +16,10 @@ use time::macros::date;
 use tower::ServiceExt;
 use yangguang_disclosure::cache::{Key, Lookup, PageCache, X_CACHE};
 use yangguang_disclosure::draft::Draft;
+use yangguang_disclosure::listing::Listing;
 use yangguang_disclosure::model::{Action, Attribute, SECRECY_CHECKS, Validity};
-use yangguang_disclosure::{store, text};
+use yangguang_disclosure::public::{self, CatalogFilter};
+use yangguang_disclosure::{settings, store, text};
 use yangguang_kernel::audit::Actor;
 use yangguang_kernel::db::Db;
 use yangguang_kernel::keys::Keys;
@@ -493,5 +495,187 @@ async fn a_render_begun_before_an_invalidation_is_not_stored() {
             c.lookup(&frame, Key::item(1, &frame, "m")).await,
             Lookup::Hit(_)
         ));
+    }
+}
+
+/// Every filter combination the catalog offers over `items`.
+fn filters() -> Vec<CatalogFilter> {
+    let mut out = Vec::new();
+    let cats = [
+        None,
+        Some("zcwj"),
+        Some("zcwj_bmwj"),
+        Some("aqsc"),
+        Some("nope"),
+    ];
+    let years = [None, Some(2025), Some(2026), Some(1999)];
+    let genres = [None, Some("通知"), Some("意见")];
+    let publishers = [
+        None,
+        Some("苏州市安全生产监督管理局"),
+        Some("苏州市应急管理局"),
+    ];
+    let validities = [None, Some("valid"), Some("repealed")];
+    for c in cats {
+        for y in years {
+            for g in genres {
+                for p in publishers {
+                    for v in validities {
+                        for (oldest_first, page, per_page) in
+                            [(false, 1, 20), (true, 1, 2), (false, 2, 2)]
+                        {
+                            out.push(CatalogFilter {
+                                category: c.map(str::to_string),
+                                year: y,
+                                genre: g.map(str::to_string),
+                                publisher: p.map(str::to_string),
+                                validity: v.map(str::to_string),
+                                oldest_first,
+                                page,
+                                per_page,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_catalog_in_memory_answers_every_filter_as_the_database_does_after_each_change() {
+    for (be, st) in states("cache_listing").await {
+        let k = &st.kernel;
+        let c = cache(&st);
+        let mut ids = Vec::new();
+        let specs = [
+            (
+                "zcwj",
+                "通知",
+                "苏州市安全生产监督管理局",
+                date!(2025 - 03 - 02),
+            ),
+            (
+                "zcwj_bmwj",
+                "意见",
+                "苏州市应急管理局",
+                date!(2026 - 01 - 10),
+            ),
+            (
+                "zcwj_bmwj",
+                "通知",
+                "苏州市应急管理局",
+                date!(2026 - 01 - 10),
+            ),
+            (
+                "aqsc",
+                "意见",
+                "苏州市安全生产监督管理局",
+                date!(2026 - 05 - 20),
+            ),
+            (
+                "aqsc_jdjc",
+                "通知",
+                "苏州市安全生产监督管理局",
+                date!(2025 - 12 - 31),
+            ),
+        ];
+        let compare = |when: &'static str| {
+            let st = st.clone();
+            async move {
+                let k = &st.kernel;
+                let c = cache(&st);
+                c.catch_up().await.expect("catch up");
+                let live = c.listing().await.expect("the follower is fresh");
+                let loaded = Listing::load(k).await.expect("load");
+                for f in filters() {
+                    let sql = public::catalog(k, &f).await.expect("sql");
+                    assert_eq!(
+                        live.catalog(&f),
+                        sql,
+                        "{be} {when}: followed listing, {f:?}"
+                    );
+                    assert_eq!(
+                        loaded.catalog(&f),
+                        sql,
+                        "{be} {when}: loaded listing, {f:?}"
+                    );
+                }
+                assert_eq!(
+                    live.facets(),
+                    public::facets(k).await.expect("facets"),
+                    "{be} {when}"
+                );
+            }
+        };
+        compare("empty").await;
+        for (i, (cat, genre, publisher, on)) in specs.into_iter().enumerate() {
+            let mut d = draft(&format!("第{i}号安全生产文件"), "<p>正文。</p>");
+            d.category_code = cat.into();
+            d.genre = genre.into();
+            d.publisher = publisher.into();
+            ids.push(published(k, &d, on).await);
+        }
+        compare("published").await;
+        store::set_validity(
+            k,
+            &actor(),
+            timefmt::now(),
+            ids[1],
+            Validity::Repealed,
+            "已废止",
+        )
+        .await
+        .expect("validity");
+        let mut d = draft("第0号安全生产文件（修订）", "<p>第二版。</p>");
+        d.category_code = "aqsc".into();
+        republish(k, ids[0], &d).await;
+        step(
+            k,
+            ids[2],
+            Action::Withdraw {
+                reason: "内容有误".into(),
+            },
+            None,
+        )
+        .await;
+        compare("changed").await;
+        assert_eq!(c.listing().await.expect("fresh").len(), 4, "{be}");
+    }
+}
+
+#[tokio::test]
+async fn a_category_renamed_or_added_shows_on_cached_pages_at_once() {
+    for (be, st) in states("cache_tree").await {
+        let k = &st.kernel;
+        published(
+            k,
+            &draft("关于汛期安全检查的通知", "<p>正文。</p>"),
+            date!(2026 - 03 - 02),
+        )
+        .await;
+        for uri in ["/xxgk/ml", "/xxgk/ml?category=zcwj", "/xxgk/"] {
+            get(&st, uri, "").await;
+            assert_eq!(get(&st, uri, "").await.1, "HIT", "{be} {uri}");
+        }
+        settings::update_category(k, &actor(), timefmt::now(), "zcwj", "政策文件库", "")
+            .await
+            .expect("rename");
+        for uri in ["/xxgk/ml", "/xxgk/ml?category=zcwj", "/xxgk/"] {
+            let (_, x, body) = get(&st, uri, "").await;
+            assert_eq!(x, "MISS", "{be} {uri}");
+            assert!(
+                body.contains("政策文件库"),
+                "{be} {uri}: the new name shows"
+            );
+        }
+        // The home page lists the latest items under the category's name.
+        assert!(
+            get(&st, "/", "").await.2.contains("政策文件库"),
+            "{be} home"
+        );
+        let (_, _, body) = get(&st, "/xxgk/ml?category=zcwj", "").await;
+        assert!(body.contains("关于汛期安全检查的通知"), "{be}");
     }
 }

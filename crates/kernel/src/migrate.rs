@@ -35,6 +35,12 @@ pub const KERNEL: &[Migration] = &[
         name: "post duties, disclosure permissions",
         sql: include_str!("../migrations/0003_duties.sql"),
     },
+    Migration {
+        module: "kernel",
+        version: 4,
+        name: "request and decision permissions",
+        sql: include_str!("../migrations/0004_grants.sql"),
+    },
 ];
 
 fn expand(backend: Backend, sql: &str) -> String {

@@ -29,10 +29,21 @@ pub enum Permission {
     DisclosureDraft,
     /// Oversee disclosure: every item, timeliness, the guide, withdrawal.
     DisclosureManage,
+    /// Handle information requests assigned to one's posts (依申请公开办理).
+    RequestHandle,
+    /// The disclosure office's side of requests: registration, assignment,
+    /// extensions, replies, fees, review records, statistics, annual report.
+    RequestManage,
+    /// Propose topics (议题) for collective decision.
+    DecisionPropose,
+    /// The office's side of 三重一大: meetings, notices, minutes, archive.
+    DecisionManage,
+    /// Supervision of decisions: vote tables, follow-up, overdue items.
+    DecisionSupervise,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 16] = [
         Permission::Workbench,
         Permission::OrgView,
         Permission::OrgManage,
@@ -44,6 +55,11 @@ impl Permission {
         Permission::AuditExport,
         Permission::DisclosureDraft,
         Permission::DisclosureManage,
+        Permission::RequestHandle,
+        Permission::RequestManage,
+        Permission::DecisionPropose,
+        Permission::DecisionManage,
+        Permission::DecisionSupervise,
     ];
 
     pub fn code(self) -> &'static str {
@@ -59,6 +75,11 @@ impl Permission {
             Permission::AuditExport => "audit.export",
             Permission::DisclosureDraft => "disclosure.draft",
             Permission::DisclosureManage => "disclosure.manage",
+            Permission::RequestHandle => "request.handle",
+            Permission::RequestManage => "request.manage",
+            Permission::DecisionPropose => "decision.propose",
+            Permission::DecisionManage => "decision.manage",
+            Permission::DecisionSupervise => "decision.supervise",
         }
     }
 
@@ -75,6 +96,11 @@ impl Permission {
             Permission::AuditExport => "导出审计日志",
             Permission::DisclosureDraft => "主动公开信息采编",
             Permission::DisclosureManage => "主动公开管理（公开指南、时限、撤销）",
+            Permission::RequestHandle => "依申请公开办理",
+            Permission::RequestManage => "依申请公开管理（登记、分办、延期、答复、统计、年报）",
+            Permission::DecisionPropose => "提交“三重一大”议题",
+            Permission::DecisionManage => "“三重一大”会务管理（会议、通知、纪要、归档）",
+            Permission::DecisionSupervise => "“三重一大”监督（表决记录、决策落实）",
         }
     }
 
@@ -93,7 +119,12 @@ impl Permission {
             Permission::Workbench
             | Permission::OrgView
             | Permission::DisclosureDraft
-            | Permission::DisclosureManage => None,
+            | Permission::DisclosureManage
+            | Permission::RequestHandle
+            | Permission::RequestManage
+            | Permission::DecisionPropose
+            | Permission::DecisionManage
+            | Permission::DecisionSupervise => None,
         }
     }
 }
@@ -125,6 +156,22 @@ pub fn default_business_grants() -> Vec<(Role, Permission)> {
         out.push((r, Permission::DisclosureDraft));
     }
     out.push((Role::Office, Permission::DisclosureManage));
+    for r in [Role::Staff, Role::DivisionHead, Role::Office] {
+        out.push((r, Permission::RequestHandle));
+    }
+    out.push((Role::Office, Permission::RequestManage));
+    for r in [
+        Role::Staff,
+        Role::DivisionHead,
+        Role::Office,
+        Role::DeputyLeader,
+    ] {
+        out.push((r, Permission::DecisionPropose));
+    }
+    out.push((Role::Office, Permission::DecisionManage));
+    for r in [Role::PrincipalLeader, Role::Supervisor] {
+        out.push((r, Permission::DecisionSupervise));
+    }
     out
 }
 

@@ -210,7 +210,12 @@ mod tests {
                 Permission::Workbench,
                 Permission::OrgView,
                 Permission::DisclosureDraft,
-                Permission::DisclosureManage
+                Permission::DisclosureManage,
+                Permission::RequestHandle,
+                Permission::RequestManage,
+                Permission::DecisionPropose,
+                Permission::DecisionManage,
+                Permission::DecisionSupervise,
             ]
         );
     }

@@ -1,9 +1,12 @@
 //! Chinese full-text index of the public disclosure catalog (政府信息公开目录).
 //!
-//! A tantivy index, cut with jieba: text fields are indexed in jieba's search
-//! mode, queries are cut in normal mode and every word is required (falling
-//! back to any word when no item has them all). See `query.rs` for the rules a
-//! query follows and `snippet.rs` for the highlighted excerpts.
+//! A tantivy index, cut with jieba: an item's text is indexed as the words of
+//! jieba's normal cut and, in a second field, the dictionary words inside
+//! them (search mode's extra tokens); queries are cut in normal mode and
+//! every word is required (falling back to any word when no item has them
+//! all). A hit is read from fast fields; only snippets touch the stored
+//! texts. See `schema.rs` for the fields, `query.rs` for the rules a query
+//! follows and `snippet.rs` for the highlighted excerpts.
 //!
 //! ```
 //! use yangguang_search::{Doc, Query, SearchIndex};
@@ -25,6 +28,7 @@ mod schema;
 mod snippet;
 mod tokenizer;
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -32,6 +36,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
+use tantivy::index::{SegmentId, SegmentReader};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TQuery};
 use tantivy::schema::Value;
 use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer};
@@ -39,7 +44,6 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
-use crate::query::Word;
 use crate::schema::{Fields, JIEBA_TOKENIZER, SCHEMA_VERSION};
 
 /// One catalog item as the index sees it.
@@ -188,6 +192,11 @@ struct Inner {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     recreated: bool,
+    /// What hits show, for each segment, read once when a commit makes the
+    /// segment visible (see `HitColumns`). Segments are immutable, so an
+    /// entry stays valid while its segment lives; a commit drops those of
+    /// merged-away segments.
+    columns: Mutex<HashMap<SegmentId, Arc<HitColumns>>>,
 }
 
 /// File beside the index recording [`SCHEMA_VERSION`].
@@ -258,25 +267,33 @@ impl SearchIndex {
         fields: Fields,
         recreated: bool,
     ) -> Result<SearchIndex, SearchError> {
-        let analyzer = TextAnalyzer::builder(tokenizer::JiebaTokenizer)
-            .filter(RemoveLongFilter::limit(100))
-            .build();
-        index.tokenizers().register(JIEBA_TOKENIZER, analyzer);
+        for (name, cut) in [
+            (JIEBA_TOKENIZER, tokenizer::Cut::Words),
+            (schema::PARTS_TOKENIZER, tokenizer::Cut::Parts),
+        ] {
+            let analyzer = TextAnalyzer::builder(tokenizer::JiebaTokenizer(cut))
+                .filter(RemoveLongFilter::limit(100))
+                .build();
+            index.tokenizers().register(name, analyzer);
+        }
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
         let writer = index.writer_with_num_threads(threads, WRITER_MEMORY)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(SearchIndex {
+        let index = SearchIndex {
             inner: Arc::new(Inner {
                 index,
                 reader,
                 writer: Mutex::new(writer),
                 fields,
                 recreated,
+                columns: Mutex::default(),
             }),
-        })
+        };
+        index.reloaded()?;
+        Ok(index)
     }
 
     /// Whether this index started empty because none existed or its schema
@@ -303,13 +320,23 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_i64(f.id, d.id));
             let mut doc = TantivyDocument::new();
             doc.add_i64(f.id, d.id);
+            for part in [
+                &d.title,
+                &d.doc_no,
+                &d.keywords,
+                &d.summary,
+                &d.body,
+                &d.attachments_text,
+            ] {
+                if !part.is_empty() {
+                    doc.add_text(f.text, part);
+                    doc.add_text(f.text_parts, part);
+                }
+            }
             doc.add_text(f.title, &d.title);
-            doc.add_text(f.doc_no, &d.doc_no);
             doc.add_text(f.doc_no_exact, schema::exact_doc_no(&d.doc_no));
-            doc.add_text(f.keywords, &d.keywords);
             doc.add_text(f.summary, &d.summary);
             doc.add_text(f.body, &d.body);
-            doc.add_text(f.attachments_text, &d.attachments_text);
             doc.add_text(f.category, &d.category);
             doc.add_i64(f.year, i64::from(d.year));
             doc.add_text(f.publisher, &d.publisher);
@@ -342,8 +369,7 @@ impl SearchIndex {
     pub fn commit(&self) -> Result<(), SearchError> {
         let mut writer = self.writer();
         writer.commit()?;
-        self.inner.reader.reload()?;
-        Ok(())
+        self.reloaded()
     }
 
     /// Commits like [`SearchIndex::commit`], recording with the commit how far
@@ -354,8 +380,43 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&cursor.to_string());
         prepared.commit()?;
+        self.reloaded()
+    }
+
+    /// Makes the last commit visible, forgets the columns of segments it
+    /// merged away and reads those of new ones.
+    fn reloaded(&self) -> Result<(), SearchError> {
         self.inner.reader.reload()?;
+        let searcher = self.inner.reader.searcher();
+        let live: HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.columns().retain(|id, _| live.contains(id));
+        // Read the new segments' columns now rather than in a search.
+        for segment in searcher.segment_readers() {
+            self.hit_columns(segment)?;
+        }
         Ok(())
+    }
+
+    fn columns(&self) -> MutexGuard<'_, HashMap<SegmentId, Arc<HitColumns>>> {
+        self.inner
+            .columns
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The hit columns of one segment (opened on first use).
+    fn hit_columns(&self, segment: &SegmentReader) -> Result<Arc<HitColumns>, SearchError> {
+        let id = segment.segment_id();
+        if let Some(c) = self.columns().get(&id) {
+            return Ok(c.clone());
+        }
+        let opened = Arc::new(HitColumns::open(segment)?);
+        self.columns().insert(id, opened.clone());
+        Ok(opened)
     }
 
     /// The cursor of the last [`SearchIndex::commit_at`] (`None` for a new
@@ -378,11 +439,52 @@ impl SearchIndex {
     /// Searches. Any text is accepted: text that yields no word (empty,
     /// spaces, punctuation) gives no hits, and query syntax means nothing
     /// (`AND`, `title:`, quotes are searched as words or ignored). Errors come
-    /// only from the index itself.
+    /// only from the index itself. Each hit carries its snippet.
     pub fn search(&self, q: &Query) -> Result<Hits, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let Some(Ranked {
+            mut hits,
+            words,
+            addresses,
+        }) = self.ranked(&searcher, q)?
+        else {
+            return Ok(Hits::default());
+        };
+        if !addresses.is_empty() {
+            let f = &self.inner.fields;
+            let snippets = snippet::Snippets::new(&words);
+            for (hit, addr) in hits.items.iter_mut().zip(&addresses) {
+                // Only the body and summary are in the doc store.
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                let text = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                };
+                hit.snippet = snippets.make(text(f.body), text(f.summary));
+            }
+        }
+        Ok(hits)
+    }
+
+    /// The same hits as [`SearchIndex::search`] without their snippets
+    /// (each `snippet` empty): ids, titles, urls and dates, read from fast
+    /// fields, the stored texts untouched. For callers that show no excerpt
+    /// (a harvest, a count), and the benchmark's like-for-like row.
+    pub fn find(&self, q: &Query) -> Result<Hits, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        Ok(self
+            .ranked(&searcher, q)?
+            .map(|r| r.hits)
+            .unwrap_or_default())
+    }
+
+    /// The ranked page of hits, without snippets; `None` when the text
+    /// holds no word.
+    fn ranked(&self, searcher: &Searcher, q: &Query) -> Result<Option<Ranked>, SearchError> {
         let words = query::words(&q.text);
         if words.is_empty() {
-            return Ok(Hits::default());
+            return Ok(None);
         }
         let f = &self.inner.fields;
         let mut filters: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
@@ -398,66 +500,129 @@ impl SearchIndex {
         if let Some(v) = &q.validity {
             filters.push((Occur::Must, query::filter_text(f.validity, v)));
         }
-        let searcher = self.inner.reader.searcher();
         let mut found = (0, Vec::new());
         for stage in query::stages(&words) {
-            let mut clauses = vec![(Occur::Must, query::text_query(f, &q.text, &words, stage))];
-            clauses.extend(filters.iter().map(|(o, c)| (*o, c.box_clone())));
-            found = run(&searcher, &BooleanQuery::new(clauses), q)?;
+            let text = query::text_query(f, &q.text, &words, stage);
+            let query: Box<dyn TQuery> = if filters.is_empty() {
+                text
+            } else {
+                let mut clauses = vec![(Occur::Must, text)];
+                clauses.extend(filters.iter().map(|(o, c)| (*o, c.box_clone())));
+                Box::new(BooleanQuery::new(clauses))
+            };
+            found = run(searcher, query.as_ref(), q)?;
             if found.0 > 0 {
                 break;
             }
         }
         let (total, addresses) = found;
-        let items = if addresses.is_empty() {
-            Vec::new()
-        } else {
-            self.hits(&searcher, &words, &addresses)?
+        let items = hits(self, searcher, &addresses)?;
+        Ok(Some(Ranked {
+            hits: Hits { total, items },
+            words,
+            addresses,
+        }))
+    }
+}
+
+/// A page of hits before snippets: what `search` adds them from.
+struct Ranked {
+    hits: Hits,
+    /// The query's words, to highlight.
+    words: Vec<query::Word>,
+    /// Where each hit is in the searcher that found it.
+    addresses: Vec<DocAddress>,
+}
+
+/// The hits at these addresses, from fast fields (no snippets).
+fn hits(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    addresses: &[DocAddress],
+) -> Result<Vec<Hit>, SearchError> {
+    let mut items = Vec::with_capacity(addresses.len());
+    for addr in addresses {
+        let cols = index.hit_columns(searcher.segment_reader(addr.segment_ord))?;
+        let doc = addr.doc_id;
+        let published_on = cols
+            .published_on
+            .first(doc)
+            .and_then(|j| i32::try_from(j).ok())
+            .and_then(|j| time::Date::from_julian_day(j).ok())
+            .unwrap_or(time::Date::MIN);
+        items.push(Hit {
+            id: cols.id.first(doc).unwrap_or_default(),
+            title: cols.title.get(doc).to_string(),
+            url: cols.url.get(doc).to_string(),
+            published_on,
+            snippet: String::new(),
+        });
+    }
+    Ok(items)
+}
+
+/// What a hit shows, for every document of one segment: the `id` and
+/// `published_on` columns, and the titles and urls decoded from their
+/// string columns once. A string column keeps its values in a dictionary
+/// whose lookups decode a block of values each: done for 10 hits in every
+/// search, that cost more than finding them.
+struct HitColumns {
+    id: tantivy::columnar::Column<i64>,
+    published_on: tantivy::columnar::Column<i64>,
+    title: Strings,
+    url: Strings,
+}
+
+/// The values of one string column, by document.
+#[derive(Default)]
+struct Strings {
+    /// The distinct values, in dictionary order.
+    values: Vec<Box<str>>,
+    /// For each document, the index of its value (`u32::MAX`: none).
+    of_doc: Vec<u32>,
+}
+
+impl Strings {
+    fn read(column: Option<tantivy::columnar::StrColumn>, docs: u32) -> std::io::Result<Strings> {
+        let Some(column) = column else {
+            return Ok(Strings::default());
         };
-        Ok(Hits { total, items })
+        let mut values = Vec::with_capacity(column.num_terms());
+        let mut stream = column.dictionary().stream()?;
+        while stream.advance() {
+            values.push(String::from_utf8_lossy(stream.key()).into());
+        }
+        let of_doc = (0..docs)
+            .map(|doc| {
+                column
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| u32::try_from(o).ok())
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
+        Ok(Strings { values, of_doc })
     }
 
-    fn hits(
-        &self,
-        searcher: &Searcher,
-        words: &[Word],
-        addresses: &[DocAddress],
-    ) -> Result<Vec<Hit>, SearchError> {
-        let f = &self.inner.fields;
-        let mut snippet_words: Vec<String> = Vec::new();
-        for w in words {
-            snippet_words.push(w.whole.clone());
-            snippet_words.extend(w.parts.iter().cloned());
-        }
-        let snippets = snippet::Snippets::new(searcher, f.body, &snippet_words)?;
-        let mut items = Vec::with_capacity(addresses.len());
-        for addr in addresses {
-            let doc: TantivyDocument = searcher.doc(*addr)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-            };
-            let julian = doc
-                .get_first(f.published_on)
-                .and_then(|v| v.as_i64())
-                .unwrap_or_default();
-            let published_on = i32::try_from(julian)
-                .ok()
-                .and_then(|j| time::Date::from_julian_day(j).ok())
-                .unwrap_or(time::Date::MIN);
-            items.push(Hit {
-                id: doc
-                    .get_first(f.id)
-                    .and_then(|v| v.as_i64())
-                    .unwrap_or_default(),
-                title: text(f.title).to_string(),
-                url: text(f.url).to_string(),
-                published_on,
-                snippet: snippets.make(text(f.body), text(f.summary)),
-            });
-        }
-        Ok(items)
+    fn get(&self, doc: tantivy::DocId) -> &str {
+        self.of_doc
+            .get(doc as usize)
+            .and_then(|&i| self.values.get(i as usize))
+            .map_or("", |v| v)
+    }
+}
+
+impl HitColumns {
+    fn open(segment: &SegmentReader) -> Result<HitColumns, SearchError> {
+        let ff = segment.fast_fields();
+        let io = |e: std::io::Error| SearchError::Index(Box::new(e));
+        let docs = segment.max_doc();
+        Ok(HitColumns {
+            id: ff.i64(schema::ID)?,
+            published_on: ff.i64(schema::PUBLISHED_ON)?,
+            title: Strings::read(ff.str(schema::TITLE)?, docs).map_err(io)?,
+            url: Strings::read(ff.str(schema::URL)?, docs).map_err(io)?,
+        })
     }
 }
 

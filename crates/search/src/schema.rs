@@ -7,21 +7,29 @@ use tantivy::schema::{
 };
 
 /// Version of the on-disk layout (schema + tokenization).
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
-/// Name under which the jieba tokenizer is registered.
+/// Names under which the jieba tokenizers are registered: the words of
+/// jieba's normal cut, and the dictionary words inside them.
 pub(crate) const JIEBA_TOKENIZER: &str = "yg_jieba";
+pub(crate) const PARTS_TOKENIZER: &str = "yg_jieba_parts";
 
+/// The fields. Words are looked up in one field, `text`, holding every
+/// searchable part of an item (title, 文号, keywords, summary, body,
+/// attachment text): one posting list a word instead of six, and BM25 over
+/// the item as a whole, so a word found in the title does not count twice
+/// (see `query.rs`). What a hit shows comes from fast fields (`id`, `title`,
+/// `url`, `published_on`), not from the doc store, which holds only the body
+/// and summary that snippets are cut from.
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
     pub id: Field,
+    pub text: Field,
+    pub text_parts: Field,
     pub title: Field,
-    pub doc_no: Field,
     pub doc_no_exact: Field,
-    pub keywords: Field,
     pub summary: Field,
     pub body: Field,
-    pub attachments_text: Field,
     pub category: Field,
     pub year: Field,
     pub publisher: Field,
@@ -30,43 +38,40 @@ pub(crate) struct Fields {
     pub url: Field,
 }
 
-impl Fields {
-    /// The tokenized fields a query word is looked up in.
-    pub fn text(&self) -> [Field; 6] {
-        [
-            self.title,
-            self.doc_no,
-            self.keywords,
-            self.summary,
-            self.body,
-            self.attachments_text,
-        ]
-    }
-}
+/// Field names read back as fast fields.
+pub(crate) const ID: &str = "id";
+pub(crate) const TITLE: &str = "title";
+pub(crate) const URL: &str = "url";
+pub(crate) const PUBLISHED_ON: &str = "published_on";
 
 pub(crate) fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(JIEBA_TOKENIZER)
-        .set_index_option(IndexRecordOption::WithFreqs);
-    let text = TextOptions::default().set_indexing_options(indexing);
-    let stored_text = text.clone().set_stored();
+    // Term frequencies are kept: BM25 with them found more targets than
+    // with presence alone (97.5% against 95.0% top-3 on the benchmark).
+    let indexing = |tokenizer| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    // Shown on a hit: one column each, the whole value as one term.
+    let shown = TextOptions::default().set_fast("raw");
     let fields = Fields {
-        id: b.add_i64_field("id", INDEXED | FAST | STORED),
-        title: b.add_text_field("title", stored_text.clone()),
-        doc_no: b.add_text_field("doc_no", text.clone()),
+        id: b.add_i64_field(ID, INDEXED | FAST),
+        text: b.add_text_field("text", indexing(JIEBA_TOKENIZER)),
+        text_parts: b.add_text_field("text_parts", indexing(PARTS_TOKENIZER)),
+        title: b.add_text_field(TITLE, shown.clone()),
         doc_no_exact: b.add_text_field("doc_no_exact", STRING),
-        keywords: b.add_text_field("keywords", text.clone()),
-        summary: b.add_text_field("summary", stored_text.clone()),
-        body: b.add_text_field("body", stored_text),
-        attachments_text: b.add_text_field("attachments_text", text),
+        summary: b.add_text_field("summary", STORED),
+        body: b.add_text_field("body", STORED),
         category: b.add_text_field("category", STRING),
         year: b.add_i64_field("year", INDEXED | FAST),
         publisher: b.add_text_field("publisher", STRING),
         validity: b.add_text_field("validity", STRING),
         // Julian day number of the publication date.
-        published_on: b.add_i64_field("published_on", FAST | STORED),
-        url: b.add_text_field("url", STORED),
+        published_on: b.add_i64_field(PUBLISHED_ON, FAST),
+        url: b.add_text_field(URL, shown),
     };
     (b.build(), fields)
 }

@@ -1,101 +1,95 @@
 //! Snippets: about 120 characters of the body (or the summary) around the
 //! words searched for, HTML-escaped, hits wrapped in `<em>…</em>`.
 //!
-//! tantivy's `SnippetGenerator` chooses the fragment and escapes it, but it
-//! needs a token stream whose offsets only move forward: with the index's
-//! search-mode tokens (`烟花`, `爆竹`, then `烟花爆竹` over both) it computes
-//! negative ranges and panics. So snippets are cut by a highlighting
-//! tokenizer of their own: every occurrence of a query word (longest first) is
-//! one token, and the text between is cut in jieba's normal mode. Substring
-//! matching also highlights `许可` inside `许可证`, as a reader expects.
-//!
-//! A law can be 75,000 characters long; cutting all of it for each hit would
-//! cost milliseconds, so the region densest in query words is located first
-//! by one Aho-Corasick pass, and only that region is cut.
-
-use std::collections::BTreeMap;
-use std::sync::Arc;
+//! One Aho-Corasick pass over the text finds every occurrence of a query word
+//! or of one of its parts (longest first, so `烟花爆竹` is one match, and
+//! `许可` is highlighted inside `许可证`, as a reader expects); the window of
+//! the text holding the most distinct query words is the snippet, started
+//! just after a sentence break when one is near, and the matches in it are
+//! wrapped as they are. Nothing is cut by jieba here: tantivy's
+//! `SnippetGenerator` over a jieba re-cut of the region cost about as much as
+//! the search itself (0.13 ms of 0.37 ms at the median, see
+//! docs/benchmarks.md), for the same highlights.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use tantivy::schema::Field;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
-use tantivy::{Searcher, Term};
-
-use crate::tokenizer::{INDEX_HMM, JIEBA, fold, is_word};
+use crate::query::Word;
+use crate::tokenizer::fold;
 
 /// Target snippet length in characters.
 pub(crate) const SNIPPET_CHARS: usize = 120;
-/// Region handed to the snippet generator, in characters.
-const REGION_CHARS: usize = 3 * SNIPPET_CHARS;
-/// Matches considered when locating the region.
+/// Matches considered when locating the snippet.
 const MAX_MATCHES: usize = 4096;
 
-/// The query words, folded, and a matcher finding them (longest first).
+/// The query words and their parts, folded, and a matcher finding them
+/// (longest first).
 struct Words {
-    list: Vec<String>,
+    /// For each pattern of `matcher`, the query word it belongs to.
+    owner: Vec<usize>,
+    /// Number of query words.
+    words: usize,
     matcher: Option<AhoCorasick>,
 }
 
 impl Words {
-    fn new(words: &[String]) -> Words {
-        let mut list: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
-        list.sort();
-        list.dedup();
+    /// From groups of (whole word, its parts), one group a query word.
+    fn new(groups: &[Vec<String>]) -> Words {
+        let mut pairs: Vec<(String, usize)> = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            for w in g.iter().filter(|w| !w.is_empty()) {
+                if !pairs.iter().any(|(p, _)| p == w) {
+                    pairs.push((w.clone(), i));
+                }
+            }
+        }
+        let (list, owner): (Vec<String>, Vec<usize>) = pairs.into_iter().unzip();
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&list)
             .ok();
-        Words { list, matcher }
+        Words {
+            owner,
+            words: groups.len(),
+            matcher,
+        }
     }
 
-    /// Non-overlapping matches in `text`: (start, end, word index).
+    /// Non-overlapping matches in `text`: (start, end, query word).
     fn find<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize, usize)> + 't {
         self.matcher
             .iter()
             .flat_map(move |m| m.find_iter(text))
-            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .map(|m| (m.start(), m.end(), self.owner[m.pattern().as_usize()]))
     }
 }
 
 /// Makes the snippets of one search's hits.
 pub(crate) struct Snippets {
-    generator: SnippetGenerator,
-    words: Arc<Words>,
+    words: Words,
 }
 
 impl Snippets {
-    /// For the query `words` (whole words and their parts, folded).
-    pub fn new(searcher: &Searcher, body: Field, words: &[String]) -> tantivy::Result<Snippets> {
-        let words = Words::new(words);
-        // Rarer words weigh more when choosing the fragment, as in
-        // `SnippetGenerator::create`.
-        let mut weights = BTreeMap::new();
-        for w in &words.list {
-            let df = searcher.doc_freq(&Term::from_field_text(body, w))?;
-            weights.insert(w.clone(), 1.0 / (1.0 + df as f32));
+    /// For the query's words (already folded, as `query::words` gives them).
+    pub fn new(words: &[Word]) -> Snippets {
+        let groups: Vec<Vec<String>> = words
+            .iter()
+            .map(|w| {
+                let mut g = vec![w.whole.clone()];
+                g.extend(w.parts.iter().cloned());
+                g
+            })
+            .collect();
+        Snippets {
+            words: Words::new(&groups),
         }
-        let words = Arc::new(words);
-        let analyzer = TextAnalyzer::from(Highlighter {
-            words: words.clone(),
-        });
-        // tantivy counts this limit in bytes; CJK text is three a character.
-        let generator = SnippetGenerator::new(weights, analyzer, body, 3 * SNIPPET_CHARS);
-        Ok(Snippets { generator, words })
     }
 
-    /// The snippet of one hit.
+    /// The snippet of one hit: from the body, else the summary, where a
+    /// query word is found; else the start of the summary (or body).
     pub fn make(&self, body: &str, summary: &str) -> String {
         for text in [body, summary] {
-            if text.is_empty() {
-                continue;
-            }
-            let region = region(text, &self.words);
-            let mut s = self.generator.snippet(region);
-            if !s.is_empty() {
-                s.set_snippet_prefix_postfix("<em>", "</em>");
-                return s.to_html();
+            if let Some(s) = self.highlighted(text) {
+                return s;
             }
         }
         let plain = if summary.trim().is_empty() {
@@ -107,71 +101,37 @@ impl Snippets {
         escape_into(&mut out, &take_chars(plain.trim(), SNIPPET_CHARS));
         out
     }
-}
 
-/// The highlighting tokenizer (see the module comment). Its offsets never
-/// move backwards and its tokens never overlap.
-#[derive(Clone)]
-struct Highlighter {
-    words: Arc<Words>,
-}
-
-struct Tokens {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for Tokens {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
-impl Tokenizer for Highlighter {
-    type TokenStream<'a> = Tokens;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let folded = fold(text);
-        let t: &str = &folded.text;
-        let mut tokens = Vec::new();
-        let mut push = |from: usize, to: usize, word: &str| {
-            tokens.push(Token {
-                offset_from: folded.original(from),
-                offset_to: folded.original(to),
-                position: tokens.len(),
-                text: word.to_string(),
-                position_length: 1,
-            });
-        };
-        let gap = |from: usize, to: usize, push: &mut dyn FnMut(usize, usize, &str)| {
-            if from < to {
-                for w in JIEBA.cut(&t[from..to], INDEX_HMM) {
-                    if is_word(w.word) {
-                        push(from + w.byte_start, from + w.byte_end, w.word);
-                    }
-                }
-            }
-        };
-        let mut gap_start = 0;
-        for (start, end, w) in self.words.find(t) {
-            gap(gap_start, start, &mut push);
-            push(start, end, &self.words.list[w]);
-            gap_start = end;
+    /// The window of `text` around the query words, escaped, with the words
+    /// in `<em>`; `None` when no query word is in `text`.
+    fn highlighted(&self, text: &str) -> Option<String> {
+        if text.is_empty() {
+            return None;
         }
-        gap(gap_start, t.len(), &mut push);
-        Tokens { tokens, next: 0 }
+        let window = region(text, &self.words);
+        let folded = fold(window);
+        let mut out = String::with_capacity(window.len() + 64);
+        let (mut at, mut any) = (0, false);
+        for (start, end, _) in self.words.find(&folded.text) {
+            let (start, end) = (folded.original(start), folded.original(end));
+            escape_into(&mut out, &window[at..start]);
+            out.push_str("<em>");
+            escape_into(&mut out, &window[start..end]);
+            out.push_str("</em>");
+            at = end;
+            any = true;
+        }
+        if !any {
+            return None;
+        }
+        escape_into(&mut out, &window[at..]);
+        Some(out)
     }
 }
 
-/// The part of `text` most dense in distinct `words`, about `REGION_CHARS`
-/// long, starting a little before the first match in it.
+/// The part of `text` most dense in distinct query `words`, at most
+/// `SNIPPET_CHARS` long, starting a little before the first match in it
+/// (the start of `text` when nothing matches).
 fn region<'a>(text: &'a str, words: &Words) -> &'a str {
     let folded = fold(text);
     let t: &str = &folded.text;
@@ -180,10 +140,11 @@ fn region<'a>(text: &'a str, words: &Words) -> &'a str {
         .take(MAX_MATCHES)
         .map(|(start, _, w)| (start, w))
         .collect();
-    // Window width in bytes: CJK text is three bytes a character.
-    let width = 3 * SNIPPET_CHARS;
+    // The matches counted must fit after a lead-in of up to a third of the
+    // snippet; width in bytes, CJK text being three bytes a character.
+    let width = 3 * (SNIPPET_CHARS - SNIPPET_CHARS / 3);
     let mut best = (0usize, 0usize); // (distinct words, start)
-    let mut seen = vec![0u32; words.list.len()];
+    let mut seen = vec![0u32; words.words];
     let (mut lo, mut distinct) = (0usize, 0usize);
     for &(at, w) in &matches {
         if seen[w] == 0 {
@@ -207,7 +168,7 @@ fn region<'a>(text: &'a str, words: &Words) -> &'a str {
     let end = start
         + rest
             .char_indices()
-            .nth(REGION_CHARS)
+            .nth(SNIPPET_CHARS)
             .map_or(rest.len(), |(i, _)| i);
     &text[folded.original(start)..folded.original(end)]
 }
@@ -254,7 +215,8 @@ mod tests {
     use super::*;
 
     fn words(ws: &[&str]) -> Words {
-        Words::new(&ws.iter().map(|w| w.to_string()).collect::<Vec<_>>())
+        let groups: Vec<Vec<String>> = ws.iter().map(|w| vec![w.to_string()]).collect();
+        Words::new(&groups)
     }
 
     #[test]
@@ -263,7 +225,7 @@ mod tests {
         let text = format!("{filler}甲乙丙丁，{filler}应急预案和演练都在这里。{filler}");
         let r = region(&text, &words(&["应急预案", "演练"]));
         assert!(r.contains("应急预案和演练"), "{r}");
-        assert!(r.chars().count() <= REGION_CHARS);
+        assert!(r.chars().count() <= SNIPPET_CHARS);
     }
 
     #[test]
@@ -278,20 +240,44 @@ mod tests {
     }
 
     #[test]
-    fn highlight_tokens_never_overlap_or_go_back() {
-        let mut h = Highlighter {
-            words: Arc::new(words(&["中华人民共和国", "共和国", "人民", "许可"])),
+    fn parts_of_one_word_count_once_when_choosing_the_region() {
+        // Early: both parts of 烟花爆竹 apart; later: 烟花爆竹 with 仓库.
+        let filler = "其他内容，".repeat(100);
+        let text = format!("烟花和爆竹。{filler}烟花爆竹仓库。");
+        let groups = vec![
+            vec!["烟花爆竹".to_string(), "烟花".into(), "爆竹".into()],
+            vec!["仓库".to_string()],
+        ];
+        let r = region(&text, &Words::new(&groups));
+        assert!(r.contains("烟花爆竹仓库"), "{r}");
+    }
+
+    #[test]
+    fn highlights_are_the_longest_match_and_markup_is_escaped() {
+        let s = Snippets {
+            words: Words::new(&[
+                vec!["中华人民共和国".to_string(), "人民".into()],
+                vec!["许可".to_string()],
+            ]),
         };
-        let text = "《中华人民共和国行政许可法》规定，人民政府颁发许可证。ＡＢＣ人民";
-        let mut stream = h.token_stream(text);
-        let (mut last_to, mut seen) = (0, Vec::new());
-        while let Some(t) = stream.next() {
-            assert!(t.offset_from >= last_to, "{t:?}");
-            last_to = t.offset_to;
-            seen.push(text[t.offset_from..t.offset_to].to_string());
-        }
-        assert!(seen.contains(&"中华人民共和国".to_string()), "{seen:?}");
-        assert!(seen.contains(&"许可".to_string()), "{seen:?}");
-        assert_eq!(seen.last().map(String::as_str), Some("人民"));
+        let out = s.make(
+            "《中华人民共和国行政许可法》<b>人民</b>政府颁发许可证。",
+            "",
+        );
+        assert_eq!(
+            out,
+            "《<em>中华人民共和国</em>行政<em>许可</em>法》&lt;b&gt;<em>人民</em>&lt;/b&gt;政府颁发<em>许可</em>证。"
+        );
+    }
+
+    #[test]
+    fn full_width_text_is_highlighted_where_the_folded_word_matches() {
+        let s = Snippets {
+            words: Words::new(&[vec!["gb30871".to_string()]]),
+        };
+        assert_eq!(
+            s.make("依据ＧＢ30871执行", ""),
+            "依据<em>ＧＢ30871</em>执行"
+        );
     }
 }

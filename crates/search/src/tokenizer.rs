@@ -96,13 +96,43 @@ pub(crate) fn is_word(token: &str) -> bool {
     token.chars().any(char::is_alphanumeric)
 }
 
-/// The tantivy tokenizer registered as [`crate::schema::JIEBA_TOKENIZER`].
-#[derive(Clone, Default)]
-pub(crate) struct JiebaTokenizer;
+/// Which of jieba's search-mode tokens a [`JiebaTokenizer`] keeps.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Cut {
+    /// The words of the normal cut (`安全生产`).
+    Words,
+    /// Only the dictionary words inside them (`安全`, `生产`).
+    Parts,
+}
+
+/// The tantivy tokenizers registered as [`crate::schema::JIEBA_TOKENIZER`]
+/// and [`crate::schema::PARTS_TOKENIZER`].
+#[derive(Clone)]
+pub(crate) struct JiebaTokenizer(pub Cut);
 
 pub(crate) struct JiebaTokenStream {
     tokens: Vec<Token>,
     next: usize,
+}
+
+/// Marks each search-mode token as a part (`true`) or a word of the normal
+/// cut. jieba emits a word's parts just before the word, inside its span, and
+/// the words of the normal cut never overlap: walking back from the end, a
+/// token inside the span of the last word seen is one of its parts.
+fn parts_mask(cut: &[jieba_rs::Token<'_>]) -> Vec<bool> {
+    let mut mask = vec![false; cut.len()];
+    let mut word: Option<(usize, usize)> = None;
+    for (i, t) in cut.iter().enumerate().rev() {
+        match word {
+            Some((s, e))
+                if t.byte_start >= s && t.byte_end <= e && (t.byte_start, t.byte_end) != (s, e) =>
+            {
+                mask[i] = true;
+            }
+            _ => word = Some((t.byte_start, t.byte_end)),
+        }
+    }
+    mask
 }
 
 impl Tokenizer for JiebaTokenizer {
@@ -111,9 +141,11 @@ impl Tokenizer for JiebaTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream {
         let folded = fold(text);
         let cut = JIEBA.cut_for_search(&folded.text, INDEX_HMM);
+        let mask = parts_mask(&cut);
+        let want_parts = self.0 == Cut::Parts;
         let mut tokens = Vec::with_capacity(cut.len());
-        for t in cut {
-            if !is_word(t.word) {
+        for (t, is_part) in cut.iter().zip(mask) {
+            if is_part != want_parts || !is_word(t.word) {
                 continue;
             }
             tokens.push(Token {
@@ -151,14 +183,38 @@ impl TokenStream for JiebaTokenStream {
 mod tests {
     use super::*;
 
-    fn tokens(text: &str) -> Vec<(String, String)> {
-        let mut tok = JiebaTokenizer;
+    fn cut(mode: Cut, text: &str) -> Vec<(String, String)> {
+        let mut tok = JiebaTokenizer(mode);
         let mut stream = tok.token_stream(text);
         let mut out = Vec::new();
         while let Some(t) = stream.next() {
             out.push((t.text.clone(), text[t.offset_from..t.offset_to].to_string()));
         }
         out
+    }
+
+    fn tokens(text: &str) -> Vec<(String, String)> {
+        let mut out = cut(Cut::Words, text);
+        out.extend(cut(Cut::Parts, text));
+        out
+    }
+
+    fn words(mode: Cut, text: &str) -> Vec<String> {
+        cut(mode, text).into_iter().map(|(w, _)| w).collect()
+    }
+
+    #[test]
+    fn words_and_parts_split_the_search_mode_cut() {
+        let text = "中华人民共和国烟花爆竹管理条例";
+        let w = words(Cut::Words, text);
+        assert!(w.contains(&"中华人民共和国".to_string()), "{w:?}");
+        assert!(w.contains(&"烟花爆竹".to_string()), "{w:?}");
+        assert!(!w.contains(&"烟花".to_string()), "{w:?}");
+        let p = words(Cut::Parts, text);
+        for part in ["中华", "人民", "共和国", "烟花", "爆竹"] {
+            assert!(p.contains(&part.to_string()), "{p:?}");
+        }
+        assert!(!p.iter().any(|x| w.contains(x)), "{p:?} {w:?}");
     }
 
     #[test]

@@ -513,3 +513,85 @@ fn the_feed_cursor_is_committed_with_the_index_and_survives_reopen() {
     let index = SearchIndex::open_or_create(dir.path()).unwrap();
     assert_eq!(index.cursor().unwrap(), Some(42));
 }
+
+#[test]
+fn a_word_standing_alone_outranks_the_same_word_inside_a_longer_word() {
+    // Both items hold 原产 and 出口国; the first only inside 原产地, and it
+    // is the shorter one, which BM25 alone would put first.
+    let index = index_with(&[
+        doc(1, "条例", "出口国的原产地证书。"),
+        doc(
+            2,
+            "条例",
+            "货物在出口国原产的，按照出口国的规定办理有关手续。",
+        ),
+    ]);
+    assert_eq!(ids(&search(&index, "出口国 原产")), vec![2, 1]);
+    // Inside a longer word it is still found.
+    assert_eq!(ids(&search(&index, "原产")), vec![2, 1]);
+}
+
+#[test]
+fn a_word_in_the_title_counts_once_not_once_per_field() {
+    // The item is scored as one text: a word in the title and the body of
+    // the first weighs as two occurrences, not as two fields' matches that
+    // would outweigh the second item's more frequent use.
+    let index = index_with(&[
+        doc(1, "应急演练通知", "组织应急演练。"),
+        doc(2, "通知", "应急演练，应急演练，再次应急演练。"),
+    ]);
+    let found = ids(&search(&index, "应急演练"));
+    assert_eq!(found, vec![2, 1]);
+}
+
+#[test]
+fn find_gives_the_hits_of_search_without_snippets() {
+    let index = index_with(&catalog());
+    for text in ["安全生产", "应急预案 备案", "烟花爆竹 依申请公开", "！！"] {
+        let q = Query::new(text);
+        let found = index.find(&q).unwrap();
+        let searched = index.search(&q).unwrap();
+        assert_eq!(found.total, searched.total, "{text}");
+        assert_eq!(ids(&found), ids(&searched), "{text}");
+        for (f, s) in found.items.iter().zip(&searched.items) {
+            assert_eq!(
+                (&f.title, &f.url, f.published_on),
+                (&s.title, &s.url, s.published_on)
+            );
+            assert!(f.snippet.is_empty());
+            assert!(!s.snippet.is_empty());
+        }
+    }
+}
+
+#[test]
+fn hits_show_the_current_title_after_many_commits_and_merges() {
+    let index = SearchIndex::in_memory().unwrap();
+    for round in 0..12 {
+        let docs: Vec<Doc> = (0..20)
+            .map(|i| doc(i, &format!("第{round}版 通知{i}"), "应急演练安排。"))
+            .collect();
+        index.upsert(&docs).unwrap();
+        index.commit().unwrap();
+        let hits = index
+            .search(&Query {
+                limit: 100,
+                ..Query::new("应急演练")
+            })
+            .unwrap();
+        assert_eq!(hits.total, 20);
+        for h in &hits.items {
+            assert_eq!(h.title, format!("第{round}版 通知{}", h.id));
+            assert_eq!(h.url, format!("/xxgk/{}", h.id));
+        }
+    }
+}
+
+#[test]
+fn a_long_title_is_shown_whole_and_found_by_its_words() {
+    let title = format!("关于{}的通知", "安全生产检查".repeat(400));
+    let index = index_with(&[doc(1, &title, "正文。")]);
+    let hits = search(&index, "安全生产检查");
+    assert_eq!(ids(&hits), vec![1]);
+    assert_eq!(hits.items[0].title, title);
+}

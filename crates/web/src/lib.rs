@@ -24,7 +24,11 @@ use crate::access::{Access, Route};
 
 /// Every module's migrations, in dependency order (the kernel's run first).
 pub fn migrations() -> Vec<&'static [yangguang_kernel::migrate::Migration]> {
-    vec![yangguang_disclosure::MIGRATIONS]
+    vec![
+        yangguang_disclosure::MIGRATIONS,
+        yangguang_requests::MIGRATIONS,
+        yangguang_decisions::MIGRATIONS,
+    ]
 }
 
 /// The application state for this application's routes, with the
@@ -41,14 +45,16 @@ pub async fn state(kernel: Kernel, ready: bool) -> AppState {
             tracing::error!(error = %e, "search index could not be opened; search is unavailable")
         }
     }
-    // Rendered public pages, invalidated by this node's outbox follower.
+    // Rendered public pages and the catalog in memory, both kept current
+    // by this node's outbox follower.
     match yangguang_disclosure::cache::PageCache::start(&kernel).await {
-        Ok(Some(cache)) => st.provide(cache),
-        Ok(None) => tracing::info!("page cache off (YANGGUANG_PAGE_CACHE_MB=0)"),
+        Ok(cache) => st.provide(cache),
         Err(e) => {
             tracing::error!(error = %e, "page cache could not start; pages are rendered each time")
         }
     }
+    // 依申请公开: lapsed consultations end, lapsed supplements/fees close.
+    yangguang_requests::sweeper::spawn(kernel.clone());
     st
 }
 
@@ -101,6 +107,8 @@ pub fn routes() -> Vec<Route> {
     r.extend(staff::routes());
     r.extend(admin::routes());
     r.extend(yangguang_disclosure::routes::routes());
+    r.extend(yangguang_requests::routes::routes());
+    r.extend(yangguang_decisions::routes::routes());
     r.extend(api::routes());
     r
 }

@@ -117,6 +117,29 @@ async fn workbench(State(st): State<AppState>, frame: Frame) -> Response {
         Ok(t) => t,
         Err(e) => return ApiError(e).into_response(),
     };
+    let mut todos = todos;
+    match yangguang_requests::routes::staff::workbench_rows(
+        &st.kernel,
+        s.user_id,
+        frame.viewer.can(Permission::RequestManage),
+        today,
+    )
+    .await
+    {
+        Ok(t) => todos.extend(t),
+        Err(e) => return ApiError(e).into_response(),
+    }
+    match yangguang_decisions::routes::workbench_rows(
+        &st.kernel,
+        &s.username,
+        &s.roles,
+        frame.viewer.can(Permission::DecisionManage),
+    )
+    .await
+    {
+        Ok(t) => todos.extend(t),
+        Err(e) => return ApiError(e).into_response(),
+    }
     render(
         StatusCode::OK,
         &Workbench {

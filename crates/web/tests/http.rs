@@ -268,3 +268,34 @@ async fn elder_mode_switch_sets_a_cookie_and_never_redirects_off_site() {
     assert!(html.contains("<body class=\"elder\">"));
     assert!(html.contains("退出长者模式"));
 }
+
+#[tokio::test]
+async fn a_first_visit_gets_a_csrf_cookie_only_from_a_page_with_a_form() {
+    let st = state("web_csrf_lazy", true).await.remove(0).1;
+    let csrf_cookie = |h: &axum::http::HeaderMap| {
+        h.get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("yg_csrf="))
+            .map(str::to_string)
+    };
+    for uri in ["/", "/xxgk/", "/xxgk/ml", "/search?q=安全"] {
+        let (s, _, h) = get(&st, uri).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        assert_eq!(csrf_cookie(&h), None, "{uri} has no form: no cookie");
+    }
+    let (s, body, h) = get(&st, "/login").await;
+    assert_eq!(s, StatusCode::OK);
+    let cookie = csrf_cookie(&h).expect("the sign-in form mints a token");
+    let token = cookie
+        .trim_start_matches("yg_csrf=")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(token.len(), 32);
+    assert!(
+        body.contains(&format!("name=\"_csrf\" value=\"{token}\"")),
+        "the form carries the cookie's token"
+    );
+}

@@ -18,6 +18,7 @@ use yangguang_kernel::perm::{self, Permission};
 use yangguang_kernel::timefmt;
 
 use crate::AppState;
+use std::sync::Arc;
 
 /// What a route requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +100,47 @@ impl Route {
 pub struct Viewer {
     pub session: Option<Session>,
     pub grants: Vec<(Role, Permission)>,
-    pub csrf: String,
+    pub csrf: Csrf,
     pub secure: bool,
+}
+
+/// The CSRF token of a request. A first-time visitor's token is minted only
+/// when a page actually writes it into a form (templates print it through
+/// `Display`); only then does the response set the `yg_csrf` cookie, so the
+/// many pages without forms stay cookie-free (and cheaper to serve).
+#[derive(Debug, Clone, Default)]
+pub struct Csrf(Arc<std::sync::OnceLock<String>>);
+
+impl Csrf {
+    /// A token known already (the session's, or the visitor's cookie).
+    pub fn known(token: String) -> Csrf {
+        let c = Csrf::default();
+        let _ = c.0.set(token);
+        c
+    }
+
+    /// The token, minting a fresh random one on first use.
+    pub fn as_str(&self) -> &str {
+        self.0.get_or_init(|| random_hex(16))
+    }
+
+    /// Whether the token was minted or given (false: nobody asked for it).
+    pub fn is_set(&self) -> bool {
+        self.0.get().is_some()
+    }
+}
+
+impl std::ops::Deref for Csrf {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Csrf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Viewer {
@@ -218,9 +258,14 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
         None => Vec::new(),
     };
     let (csrf, new_csrf_cookie) = match (&session, cookie(req.headers(), CSRF_COOKIE)) {
-        (Some(s), _) => (session_csrf(&st.kernel.keys.data, &s.token_hash), false),
-        (None, Some(c)) if c.len() == 32 && c.chars().all(|c| c.is_ascii_hexdigit()) => (c, false),
-        (None, _) => (random_hex(16), true),
+        (Some(s), _) => (
+            Csrf::known(session_csrf(&st.kernel.keys.data, &s.token_hash)),
+            false,
+        ),
+        (None, Some(c)) if c.len() == 32 && c.chars().all(|c| c.is_ascii_hexdigit()) => {
+            (Csrf::known(c), false)
+        }
+        (None, _) => (Csrf::default(), true),
     };
     let mut req = req;
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -247,7 +292,7 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
             .ok()
             .and_then(|v| v.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
         let given = from_header.or(from_form).or(from_query).unwrap_or_default();
-        if new_csrf_cookie || !ct_eq(&given, &csrf) {
+        if new_csrf_cookie || !ct_eq(&given, csrf.as_str()) {
             tracing::warn!(path = %parts.uri.path(), "CSRF check failed");
             let user = session
                 .as_ref()
@@ -272,7 +317,8 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
     });
     let mut resp = next.run(req).await;
     if new_csrf_cookie
-        && let Ok(v) = HeaderValue::from_str(&set_cookie(CSRF_COOKIE, &csrf, None, secure))
+        && csrf.is_set()
+        && let Ok(v) = HeaderValue::from_str(&set_cookie(CSRF_COOKIE, csrf.as_str(), None, secure))
     {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }

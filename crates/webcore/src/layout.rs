@@ -74,7 +74,7 @@ pub struct UserBar {
 /// One page's frame.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
-    pub site: Site,
+    pub site: std::sync::Arc<Site>,
     /// Main navigation entry to mark as current.
     pub nav: &'static str,
     /// 长者模式: larger type, higher contrast.
@@ -84,13 +84,13 @@ pub struct Layout {
     /// The path of this page (for the mode switches to return to).
     pub path: String,
     pub user: Option<UserBar>,
-    /// CSRF token for this page's forms.
-    pub csrf: String,
+    /// CSRF token for this page's forms (minted when first printed).
+    pub csrf: crate::access::Csrf,
 }
 
 impl Layout {
     pub fn new(
-        site: &Site,
+        site: &std::sync::Arc<Site>,
         nav: &'static str,
         headers: &HeaderMap,
         path: &str,

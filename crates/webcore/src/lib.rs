@@ -19,18 +19,30 @@ use yangguang_kernel::Kernel;
 use crate::access::{Access, Route};
 use crate::layout::Site;
 
-/// Shared by every handler.
+/// Shared by every handler. One `Arc`: axum clones the state several times
+/// a request, and a single reference count is the cheapest clone.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What `AppState` holds (its fields read as `st.kernel`, `st.site`, …).
+pub struct Shared {
     pub kernel: Kernel,
-    pub site: Arc<RwLock<Site>>,
+    /// The site settings; pages take an `Arc` of them, not a copy.
+    pub site: RwLock<Arc<Site>>,
     /// False until seeding (demo) or start-up work is finished.
-    pub ready: Arc<AtomicBool>,
+    ready: AtomicBool,
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
-    access: Arc<HashMap<(Method, String), Access>>,
+    access: HashMap<(Method, String), Access>,
     /// Module services (e.g. the search index), by type.
-    services: Arc<std::sync::RwLock<axum::http::Extensions>>,
+    services: std::sync::RwLock<axum::http::Extensions>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
@@ -42,14 +54,14 @@ impl AppState {
             .iter()
             .map(|r| ((r.method.clone(), r.path.to_string()), r.access))
             .collect();
-        AppState {
+        AppState(Arc::new(Shared {
             kernel,
-            site: Arc::new(RwLock::new(site)),
-            ready: Arc::new(AtomicBool::new(ready)),
+            site: RwLock::new(Arc::new(site)),
+            ready: AtomicBool::new(ready),
             secure_cookies: std::env::var("YANGGUANG_SECURE_COOKIES").is_ok_and(|v| v == "1"),
-            access: Arc::new(access),
-            services: Arc::default(),
-        }
+            access,
+            services: Default::default(),
+        }))
     }
 
     /// Makes a module's service available to every handler.
@@ -75,7 +87,7 @@ impl AppState {
     /// Re-reads the site settings (after seeding or an admin change).
     pub async fn reload_site(&self) {
         let s = Site::load(&self.kernel).await;
-        *self.site.write().await = s;
+        *self.site.write().await = Arc::new(s);
     }
 
     pub fn set_ready(&self) {

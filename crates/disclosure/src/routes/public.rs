@@ -17,6 +17,7 @@ use yangguang_webcore::error::{PageError, render};
 use yangguang_webcore::layout::{Frame, Layout};
 
 use crate::cache::{Key, Lookup, PageCache, render_page};
+use crate::listing;
 use crate::model::Validity;
 use crate::public::{self, CatalogFilter, CatalogRow, PublicItem};
 use crate::store::{self, Category};
@@ -199,13 +200,13 @@ pub struct Row {
     pub published_on: String,
 }
 
-fn row(r: &CatalogRow) -> Row {
+fn row(r: CatalogRow) -> Row {
     Row {
         href: format!("/xxgk/item/{}", r.id),
-        index_no: r.index_no.clone(),
-        title: r.title.clone(),
-        summary: r.summary.clone(),
-        doc_no: r.doc_no.clone(),
+        index_no: r.index_no,
+        title: r.title,
+        summary: r.summary,
+        doc_no: r.doc_no,
         published_on: fmt_date(r.published_on),
     }
 }
@@ -241,7 +242,6 @@ async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response
         }
     }
     let layout = frame.nav("xxgk");
-    let k = &st.kernel;
     let page = match q {
         Ok(Query(pairs)) => parse_page(first(&pairs, "page")),
         Err(_) => Err(bad_query()),
@@ -255,7 +255,10 @@ async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response
         per_page: PER_PAGE,
         ..CatalogFilter::default()
     };
-    let (cats, listed) = match (store::categories(k).await, public::catalog(k, &f).await) {
+    let (cats, listed) = match (
+        listing::categories(&st).await,
+        listing::catalog(&st, &f).await,
+    ) {
         (Ok(c), Ok(l)) => (c, l),
         (Err(e), _) | (_, Err(e)) => return page_error(layout, e),
     };
@@ -267,7 +270,7 @@ async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response
         &ColumnPage {
             layout,
             side: side(&cats, "column", None),
-            rows: rows.iter().map(row).collect(),
+            rows: rows.into_iter().map(row).collect(),
             total,
             pager: pager(page, total, |n| {
                 if n == 1 {
@@ -488,12 +491,10 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
         }
     }
     let layout = frame.nav("xxgk");
-    let k = &st.kernel;
-    let (cats, (years, genres, publishers)) =
-        match (store::categories(k).await, public::facets(k).await) {
-            (Ok(c), Ok(f)) => (c, f),
-            (Err(e), _) | (_, Err(e)) => return page_error(layout, e),
-        };
+    let (cats, (years, genres, publishers)) = match listing::menus(&st).await {
+        Ok(m) => m,
+        Err(e) => return page_error(layout, e),
+    };
     let parsed = match q {
         Ok(Query(pairs)) => CatalogQuery::parse(&pairs, &cats),
         Err(_) => Err(bad_query()),
@@ -512,7 +513,7 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
     let (total, rows) = if error.is_some() {
         (0, Vec::new())
     } else {
-        match public::catalog(k, &cq.filter()).await {
+        match listing::catalog(&st, &cq.filter()).await {
             Ok(r) => r,
             Err(e) => return page_error(layout, e),
         }
@@ -561,7 +562,7 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
         .href(false, 1),
         filtered: cq.filtered(),
         total,
-        rows: rows.iter().map(row).collect(),
+        rows: rows.into_iter().map(row).collect(),
         pager: pager(cq.page, total, |n| cq.href(cq.oldest_first, n)),
     };
     // Only a page that answers its query is kept (not a 400).
