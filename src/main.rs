@@ -148,6 +148,9 @@ fn init_logs() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logs();
+    if !matches!(cli.command, Command::Serve { .. } | Command::Demo { .. }) {
+        quiet_on_closed_pipe();
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -187,5 +190,17 @@ fn main() -> ExitCode {
             eprintln!("错误：{e}");
             ExitCode::from(if e.is_client_error() { 2 } else { 1 })
         }
+    }
+}
+
+/// A command whose output is piped into `head` ends quietly when the pipe
+/// closes, as Unix tools do, instead of panicking in `println!`. Not for
+/// the server: there a client that hangs up must not end the process.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default disposition of SIGPIPE before any thread
+    // is started; no handler runs Rust code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

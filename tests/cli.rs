@@ -776,3 +776,24 @@ fn report_annual_json_has_table3_columns_and_every_row_with_seven_values() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("json、html 或 docx"));
 }
+
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = bin()
+        .args(["rules", "working-days", "2026-01-01", "200"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // The reader goes away before the command writes (like `| head -0`).
+    drop(child.stdout.take());
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        e.read_to_string(&mut err).expect("stderr");
+    }
+    child.wait().expect("wait");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}

@@ -1313,7 +1313,11 @@ pub async fn decide(
             count = all;
             (TopicStatus::Adopted, Method::Unanimous, None, None, None)
         }
-        TopicDecision::Vote { reason } => {
+        TopicDecision::Vote { reason } | TopicDecision::Ballot { reason, .. } => {
+            let ballot = match &d {
+                TopicDecision::Ballot { urgency, .. } => Some(required("紧急事由", urgency, 1000)?),
+                _ => None,
+            };
             if p.rules.basis == PassBasis::HeadDecides {
                 return Err(Error::invalid(
                     "head_decides",
@@ -1324,18 +1328,50 @@ pub async fn decide(
                 ));
             }
             let tl = rules::tally(&p.rules, t.cadre, count, None)?;
+            if tl.outcome == Outcome::NoQuorum {
+                return Err(no_quorum(&tl));
+            }
+            // RULES.md §5: for and against close → postpone to the next
+            // meeting; only an urgent matter is decided by ballot now.
+            if tl.close && ballot.is_none() {
+                return Err(Error::invalid(
+                    "close_vote",
+                    format!(
+                        "赞成 {} 票、反对 {} 票，票数接近，应暂缓到下次会议再议；确属紧急事项的，请选择“紧急事项票决”并写明紧急事由",
+                        count.for_, count.against
+                    ),
+                ));
+            }
+            let method = if ballot.is_some() {
+                Method::Ballot
+            } else {
+                Method::Vote
+            };
+            // The urgency is kept with the outcome's reason (the minutes
+            // print both).
+            let with_urgency = |r: Option<String>| match (&ballot, r) {
+                (Some(u), Some(r)) => Some(format!("紧急事由：{u}；{r}")),
+                (Some(u), None) => Some(format!("紧急事由：{u}")),
+                (None, r) => r,
+            };
             match tl.outcome {
                 Outcome::NoQuorum => return Err(no_quorum(&tl)),
-                Outcome::Passed => (TopicStatus::Adopted, Method::Vote, None, None, None),
+                Outcome::Passed => (
+                    TopicStatus::Adopted,
+                    method,
+                    with_urgency(clean(reason, "决定理由")?),
+                    None,
+                    None,
+                ),
                 Outcome::NotPassed => (
                     TopicStatus::NotAdopted,
-                    Method::Vote,
-                    Some(clean(reason, "未通过的理由")?.ok_or_else(|| {
+                    method,
+                    with_urgency(Some(clean(reason, "未通过的理由")?.ok_or_else(|| {
                         Error::invalid(
                             "reason_required",
                             "表决未通过，请写明未通过的理由（如事实不清、缺乏法律依据）",
                         )
-                    })?),
+                    })?)),
                     None,
                     None,
                 ),

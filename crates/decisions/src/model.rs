@@ -61,6 +61,7 @@ str_enum!(Attendance {
 str_enum!(Method {
     Unanimous => ("unanimous", "一致同意，未表决"),
     Vote => ("vote", "表决"),
+    Ballot => ("ballot", "紧急事项票决"),
     Head => ("head", "行政首长（主持人）决定"),
     Postpone => ("postpone", "主持人决定暂缓"),
 });
@@ -232,6 +233,14 @@ pub enum TopicDecision {
     /// By the recorded votes (党组会议, 党政联席会议); `reason` is the
     /// reason recorded when the motion fails.
     Vote { reason: Option<String> },
+    /// An urgent matter decided by ballot at once (RULES.md §5 "urgent →
+    /// ballot"): by the votes like `Vote`, even when for and against are
+    /// close; `urgency` (why it cannot wait for the next meeting) is
+    /// required and goes into the minutes with the outcome.
+    Ballot {
+        urgency: String,
+        reason: Option<String>,
+    },
     /// The head (or chair) decides (局长办公会议, 业务会议);
     /// `reason` is required when the decision goes against the majority.
     Head { adopt: bool, reason: Option<String> },

@@ -639,7 +639,9 @@ impl Tally {
             }
         }
         if self.close {
-            out.push("提示：赞成与反对票数接近，主持人可决定暂缓，提交下次会议再议".to_string());
+            out.push(
+                "提示：赞成与反对票数接近，应暂缓到下次会议再议；紧急事项可当场票决".to_string(),
+            );
         }
         out
     }

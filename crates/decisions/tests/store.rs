@@ -1084,3 +1084,59 @@ async fn attachments_go_to_the_file_store_and_drafts_only_take_them() {
         assert!(e.to_string().contains("只有起草中的议题"), "{be}: {e}");
     }
 }
+
+#[tokio::test]
+async fn a_close_vote_is_postponed_unless_an_urgent_matter_is_decided_by_ballot() {
+    for (be, k) in setup("dec-ballot").await {
+        let tid = ready_topic(&k, "other", "防汛应急物资紧急采购", "").await;
+        let mid = held(&k, MeetingType::Party, vec![tid], &[]).await;
+        // 3 for, 2 against of 5: passes the 党组会议 rule, but close.
+        vote_all(
+            &k,
+            mid,
+            tid,
+            &[
+                ("zhang", Vote::For),
+                ("li", Vote::For),
+                ("wang", Vote::For),
+                ("zhao", Vote::Against),
+                ("qian", Vote::Against),
+            ],
+        )
+        .await;
+        let before = writes(&k).await;
+        let vote = TopicDecision::Vote { reason: None };
+        let e = meeting::decide(&k, TUE, &a("zhang"), mid, tid, vote)
+            .await
+            .unwrap_err();
+        assert_eq!(code(&e), "close_vote", "{be}: {e}");
+        assert!(e.to_string().contains("应暂缓到下次会议再议"), "{be}: {e}");
+        let no_reason = TopicDecision::Ballot {
+            urgency: "  ".into(),
+            reason: None,
+        };
+        let e = meeting::decide(&k, TUE, &a("zhang"), mid, tid, no_reason)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("紧急事由"), "{be}: {e}");
+        assert_eq!(writes(&k).await, before, "{be}: refusals write nothing");
+        let ballot = TopicDecision::Ballot {
+            urgency: "汛期将至，物资须本周到位".into(),
+            reason: None,
+        };
+        let st = meeting::decide(&k, TUE, &a("zhang"), mid, tid, ballot)
+            .await
+            .unwrap();
+        assert_eq!(st, TopicStatus::Adopted, "{be}");
+        assert_eq!(
+            count(
+                &k,
+                "SELECT COUNT(*) FROM decision_topics WHERE method = 'ballot' \
+                 AND outcome_reason = '紧急事由：汛期将至，物资须本周到位'"
+            )
+            .await,
+            1,
+            "{be}: the minutes get the method and the urgency"
+        );
+    }
+}

@@ -73,8 +73,19 @@ impl WriteTx {
 
 impl Db {
     /// Connects to `sqlite://path` or `postgres://…`; SQLite files are
-    /// created when missing and run in WAL mode.
+    /// created when missing and run in WAL mode with `synchronous=FULL`: a
+    /// commit is on disk before it is acknowledged, power loss included
+    /// (`YANGGUANG_SQLITE_SYNCHRONOUS=NORMAL` trades that for speed: a
+    /// commit then survives a crash of the process, not of the machine).
     pub async fn connect(url: &str) -> Result<Db> {
+        let durable = !std::env::var("YANGGUANG_SQLITE_SYNCHRONOUS")
+            .is_ok_and(|v| v.eq_ignore_ascii_case("normal"));
+        Db::connect_with(url, durable).await
+    }
+
+    /// As `connect`; `durable: false` runs SQLite with `synchronous=NORMAL`
+    /// (throw-away databases: tests).
+    pub async fn connect_with(url: &str, durable: bool) -> Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -92,12 +103,15 @@ impl Db {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
                     .max_connections(8)
-                    .after_connect(|conn, _| {
+                    .after_connect(move |conn, _| {
                         Box::pin(async move {
-                            conn.execute(
+                            conn.execute(if durable {
                                 "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; \
-                                 PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
-                            )
+                                 PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                            } else {
+                                "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; \
+                                 PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+                            })
                             .await?;
                             Ok(())
                         })

@@ -73,7 +73,7 @@ pub async fn kernels(
 ) -> Result<Vec<(&'static str, Kernel)>> {
     let mut out = Vec::new();
     let dir = temp_dir(tag);
-    let db = Db::connect(&Db::sqlite_url(&dir.join("yangguang.db"))).await?;
+    let db = Db::connect_with(&Db::sqlite_url(&dir.join("yangguang.db")), false).await?;
     let keys = Keys::for_tests(dir.join("audit-head"));
     out.push(("sqlite", Kernel::open(db, keys, dir, migrations).await?));
     if let Some(url) = fresh_postgres(tag).await? {

@@ -626,6 +626,10 @@ async fn do_step(k: &Kernel, me: &Me, m: &Meeting, f: &Fields) -> std::result::R
             let d = match f.get("method") {
                 "unanimous" => TopicDecision::Unanimous,
                 "vote" => TopicDecision::Vote { reason },
+                "ballot" => TopicDecision::Ballot {
+                    urgency: f.get("urgency").to_string(),
+                    reason,
+                },
                 "head_adopt" => TopicDecision::Head {
                     adopt: true,
                     reason,
