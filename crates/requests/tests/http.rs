@@ -856,3 +856,82 @@ async fn every_bad_step_input_is_refused_with_a_message_and_writes_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_b_holder_reads_the_case_but_acts_only_while_the_a_holder_is_away() {
+    for (be, st) in states("ysq-ab").await {
+        let k = st.kernel.clone();
+        let mut office = signed_in(&st, "office1", Role::Office).await;
+        let _a = signed_in(&st, "staffa", Role::Staff).await;
+        let mut b = signed_in(&st, "staffb", Role::Staff).await;
+        let post = org_store::add_post(
+            &k,
+            &Actor::cli(),
+            timefmt::now(),
+            NewPost {
+                agency_code: AGENCY,
+                division_code: None,
+                name: "依申请公开承办岗",
+                a_username: "staffa",
+                b_username: Some("staffb"),
+            },
+        )
+        .await
+        .expect("post");
+        let mut public = Browser::new(&st);
+        apply(&mut public).await;
+        let id: i64 = query_scalar(k.db.backend(), "SELECT MAX(id) FROM ysq_applications")
+            .fetch_one(k.db.pool())
+            .await
+            .expect("id");
+        let url = format!("/staff/ysqgk/{id}");
+        let p = office
+            .post(
+                &format!("{url}/act"),
+                &[("action", "assign"), ("post_id", &post.to_string())],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{be}");
+        let today = fmt_date(today_cst(timefmt::now()));
+        let pause = [
+            ("action", "pause"),
+            ("kind", "third_party"),
+            ("party", "某某公司"),
+            ("on", today.as_str()),
+        ];
+        // A is at work: B may read, not act.
+        assert_eq!(b.get(&url).await.status, StatusCode::OK, "{be}");
+        let before = writes(&k).await;
+        let p = b.post(&format!("{url}/act"), &pause).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{be}");
+        assert!(
+            p.body.contains("B岗仅在A岗不在岗时代为办理"),
+            "{be}: {}",
+            p.body
+        );
+        assert_eq!(writes(&k).await, before, "{be}: nothing written");
+        // A is on leave today: B acts, recorded as B for A.
+        org_store::add_leave(
+            &k,
+            &Actor::cli(),
+            timefmt::now(),
+            "staffa",
+            &today,
+            &today,
+            "年休假",
+        )
+        .await
+        .expect("leave");
+        let p = b.post(&format!("{url}/act"), &pause).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{be}: {}", p.body);
+        assert_eq!(
+            count(
+                &k,
+                "SELECT COUNT(*) FROM audit_log WHERE actor = 'staffb' AND acting_for = 'staffa'"
+            )
+            .await,
+            1,
+            "{be}: the audit says B for A"
+        );
+    }
+}

@@ -54,14 +54,18 @@ fn first<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-/// Percent-encodes a query value.
+/// Percent-encodes a query value (no allocation per byte: catalog pages
+/// encode their filters into every pager and menu link).
 fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
     out

@@ -93,19 +93,37 @@ async fn visible(st: &AppState, frame: &Frame, raw: &str) -> Result<Application>
     }
 }
 
-/// The audit actor: "B for A" when the user stands in on the post.
+/// Who acts, for the audit: the office as itself; a handler only on the
+/// post's turn today (A, or B for A while A is away: "B for A"). A B holder
+/// whose A is at work may read the case but not act on it.
 async fn actor_for(st: &AppState, frame: &Frame, a: &Application) -> Option<Actor> {
     let s = frame.viewer.user()?;
     if let Some(pid) = a.post_id {
         let today = today_cst(timefmt::now());
         if let Ok(posts) = org_store::posts_on(&st.kernel, today).await
             && let Some(p) = posts.iter().find(|p| p.post.id == pid)
-            && let Ok(Some(actor)) = org_store::actor_on_post(&st.kernel, p, s.user_id).await
         {
-            return Some(actor);
+            match org_store::actor_on_post(&st.kernel, p, s.user_id).await {
+                Ok(Some(actor)) => return Some(actor),
+                Ok(None) if !manage(frame) => return None,
+                _ => {}
+            }
         }
     }
     Some(Actor::user(&s.username))
+}
+
+/// The refusal when a handler is not the one on the post today.
+fn not_your_turn(frame: Frame) -> Response {
+    PageError {
+        error: Error::invalid(
+            "not_on_duty",
+            "本申请由承办岗位今日在岗人员办理：A岗在岗时由A岗办理，B岗仅在A岗不在岗时代为办理",
+        ),
+        layout: frame.nav("staff"),
+        status: Some(StatusCode::FORBIDDEN),
+    }
+    .into_response()
 }
 
 #[derive(askama::Template)]
@@ -468,7 +486,7 @@ async fn act(
         .into_response();
     }
     let Some(actor) = actor_for(&st, &frame, &a).await else {
-        return StatusCode::FORBIDDEN.into_response();
+        return not_your_turn(frame);
     };
     let k = &st.kernel;
     let now = timefmt::now();
@@ -613,7 +631,7 @@ async fn upload(
         Err(e) => return err(e, frame.nav("staff")),
     };
     let Some(actor) = actor_for(&st, &frame, &a).await else {
-        return StatusCode::FORBIDDEN.into_response();
+        return not_your_turn(frame);
     };
     let got: Result<(String, Vec<u8>)> = async {
         let mut mp = mp.map_err(|_| Error::invalid("invalid_upload", "上传的表单无效"))?;
