@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use sqlx::AnyConnection;
 use time::{Date, OffsetDateTime};
-use yangguang_kernel::audit::Actor;
+use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{Backend, query, query_scalar};
 use yangguang_kernel::org::Role;
 use yangguang_kernel::text::{optional, required};
@@ -17,7 +17,7 @@ use crate::model::{Attendance, MeetingStatus, Method, TopicDecision, TopicStatus
 use crate::rules::{
     self, Count, Fraction, HeadDecision, MeetingType, Outcome, PassBasis, ProcedureRules, Tally,
 };
-use crate::store::{audit, conflict, get_i64, get_opt_i64, get_opt_s, get_s};
+use crate::store::{conflict, get_i64, get_opt_i64, get_opt_s, get_s};
 use crate::topic;
 
 /// One meeting type's stored rules of procedure (议事规则).
@@ -156,9 +156,9 @@ pub async fn set_members(
     .bind(t.as_str())
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.procedure_members",
@@ -199,9 +199,9 @@ pub async fn set_vote_roles(
     .bind(t.as_str())
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.procedure_vote_roles",
@@ -399,9 +399,9 @@ pub async fn schedule(
         .execute(tx.conn())
         .await?;
     }
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.meeting_schedule",
@@ -547,9 +547,9 @@ pub async fn send_notice(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.meeting_notice",
@@ -693,9 +693,9 @@ pub async fn open(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.meeting_open",
@@ -839,9 +839,9 @@ pub async fn recuse(
     .bind(reason.clone())
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.recuse",
@@ -960,9 +960,9 @@ pub async fn speak(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.speech",
@@ -1076,9 +1076,9 @@ pub async fn cast_vote(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.vote",
@@ -1121,9 +1121,9 @@ pub async fn written_opinion(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.written_opinion",
@@ -1458,9 +1458,9 @@ pub async fn decide(
     .bind(topic_id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.topic_decide",
@@ -1521,9 +1521,9 @@ pub async fn close(k: &Kernel, now: OffsetDateTime, actor: &Actor, meeting_id: i
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.meeting_close",

@@ -4,7 +4,7 @@
 //! hashes in the audit chain) and follow-up of adopted decisions.
 
 use time::{Date, OffsetDateTime};
-use yangguang_kernel::audit::Actor;
+use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{query, query_scalar};
 use yangguang_kernel::docx::{self, Block};
 use yangguang_kernel::text::required;
@@ -17,7 +17,7 @@ use crate::model::{
     long_text,
 };
 use crate::rules;
-use crate::store::{audit, conflict, display_names, get_i64, get_opt_s, get_s, name_of};
+use crate::store::{conflict, display_names, get_i64, get_opt_s, get_s, name_of};
 use crate::topic;
 
 /// The yearly sequence of minutes numbers.
@@ -204,9 +204,9 @@ pub async fn save_draft(
             .await?;
         }
     }
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.minutes_draft",
@@ -250,9 +250,9 @@ pub async fn approve(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.minutes_approve",
@@ -306,9 +306,9 @@ pub async fn issue(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.minutes_issue",
@@ -374,9 +374,9 @@ pub async fn comment(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.publicity_comment",
@@ -465,9 +465,9 @@ pub async fn close_publicity(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.publicity_close",
@@ -560,9 +560,9 @@ pub async fn archive(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.archive",
@@ -623,9 +623,9 @@ pub async fn correct(
     .bind(rfc3339(now))
     .fetch_one(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.correction",
@@ -752,9 +752,9 @@ pub async fn assign_follow_up(
     .bind(rfc3339(now))
     .fetch_one(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.followup_assign",
@@ -806,9 +806,9 @@ pub async fn report_progress(
             .execute(tx.conn())
             .await?;
     }
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.followup_progress",

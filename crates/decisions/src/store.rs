@@ -1,39 +1,10 @@
-//! Shared store helpers: the audit entry that goes with every state
-//! change, and small row readers.
+//! Shared store helpers: small row readers, display names.
 
 use std::collections::HashMap;
 
 use sqlx::Row;
-use time::OffsetDateTime;
-use yangguang_kernel::audit::{self, Actor, Event, Outcome};
-use yangguang_kernel::db::{WriteTx, query};
+use yangguang_kernel::db::query;
 use yangguang_kernel::{Error, Kernel, Result};
-
-/// Appends the audit entry of a state change inside its transaction.
-pub(crate) async fn audit(
-    tx: &mut WriteTx,
-    k: &Kernel,
-    now: OffsetDateTime,
-    actor: &Actor,
-    event_type: &str,
-    object: &str,
-    detail: serde_json::Value,
-) -> Result<()> {
-    audit::append(
-        tx,
-        &k.keys,
-        now,
-        Event {
-            actor,
-            event_type,
-            object,
-            outcome: Outcome::Success,
-            detail,
-        },
-    )
-    .await?;
-    Ok(())
-}
 
 pub(crate) fn get_i64(r: &sqlx::any::AnyRow, i: usize) -> Result<i64> {
     Ok(r.try_get::<i64, _>(i)?)

@@ -4,14 +4,14 @@
 
 use sqlx::AnyConnection;
 use time::{Date, OffsetDateTime};
-use yangguang_kernel::audit::Actor;
+use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{Backend, query, query_dyn};
 use yangguang_kernel::timefmt::{fmt_date, parse_date, rfc3339};
 use yangguang_kernel::{Error, Kernel, Result, files};
 
 use crate::model::{CheckKind, Material, NewTopic, PreDecision, TopicStatus};
 use crate::rules::{self, TopicKind};
-use crate::store::{audit, conflict, get_i64, get_opt_i64, get_opt_s, get_s};
+use crate::store::{conflict, get_i64, get_opt_i64, get_opt_s, get_s};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topic {
@@ -194,9 +194,9 @@ pub async fn create(k: &Kernel, now: OffsetDateTime, actor: &Actor, t: NewTopic)
     .bind(rfc3339(now))
     .fetch_one(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.topic_create",
@@ -290,9 +290,9 @@ pub async fn add_attachment(
     .bind(rfc3339(now))
     .fetch_one(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.attachment_add",
@@ -408,9 +408,9 @@ pub async fn record_check(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.check_record",
@@ -496,9 +496,9 @@ async fn step(
         }
     }
     set_status(tx.conn(), be, topic_id, to).await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         event,
@@ -586,9 +586,9 @@ pub async fn pre_decide(
     .bind(id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.topic_pre_decide",
@@ -627,9 +627,9 @@ pub async fn record_higher_approval(
     .bind(id)
     .execute(tx.conn())
     .await?;
-    audit(
+    audit::success(
         &mut tx,
-        k,
+        &k.keys,
         now,
         actor,
         "decision.topic_higher_approval",

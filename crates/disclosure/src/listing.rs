@@ -397,62 +397,73 @@ impl Listing {
     }
 }
 
-/// The in-memory catalog of this application, when it is current.
-pub async fn current(st: &AppState) -> Option<Arc<Listing>> {
-    PageCache::of(st)?.listing().await
+/// Where one request reads the catalog from: memory when it is current,
+/// else the database. Taken once a request (the freshness check is one
+/// `fstat`, and one is enough).
+pub enum Source<'a> {
+    Memory(Arc<Listing>),
+    Database(&'a Kernel),
 }
 
-/// A catalog page: from memory when current, else from the database.
-pub async fn catalog(st: &AppState, f: &CatalogFilter) -> Result<(i64, Vec<CatalogRow>)> {
-    match current(st).await {
-        Some(l) => Ok(l.catalog(f)),
-        None => crate::public::catalog(&st.kernel, f).await,
-    }
-}
-
-/// The category tree and the filter menus (years, genres, publishers).
-pub async fn menus(st: &AppState) -> Result<(Vec<Category>, (Vec<i32>, Vec<String>, Vec<String>))> {
-    match current(st).await {
-        Some(l) => Ok((l.categories(), l.facets())),
-        None => Ok((
-            store::categories(&st.kernel).await?,
-            crate::public::facets(&st.kernel).await?,
-        )),
-    }
-}
-
-/// The category tree.
-pub async fn categories(st: &AppState) -> Result<Vec<Category>> {
-    match current(st).await {
-        Some(l) => Ok(l.categories()),
-        None => store::categories(&st.kernel).await,
-    }
-}
-
-/// Each top-level category with its `n` latest listed items (children
-/// included); categories with nothing listed are left out (the home page).
-pub async fn latest_per_category(
-    st: &AppState,
-    n: i64,
-) -> Result<Vec<(Category, Vec<CatalogRow>)>> {
-    let Some(l) = current(st).await else {
-        return crate::public::latest_per_category(&st.kernel, n).await;
+/// This application's catalog source for the request at hand.
+pub async fn source(st: &AppState) -> Source<'_> {
+    let fresh = match PageCache::of(st) {
+        Some(c) => c.listing().await,
+        None => None,
     };
-    let mut out = Vec::new();
-    for c in l.categories() {
-        if c.parent.is_some() {
-            continue;
-        }
-        let f = CatalogFilter {
-            category: Some(c.code.clone()),
-            page: 1,
-            per_page: n,
-            ..CatalogFilter::default()
-        };
-        let rows = l.catalog(&f).1;
-        if !rows.is_empty() {
-            out.push((c, rows));
+    match fresh {
+        Some(l) => Source::Memory(l),
+        None => Source::Database(&st.kernel),
+    }
+}
+
+impl Source<'_> {
+    /// A catalog page.
+    pub async fn catalog(&self, f: &CatalogFilter) -> Result<(i64, Vec<CatalogRow>)> {
+        match self {
+            Source::Memory(l) => Ok(l.catalog(f)),
+            Source::Database(k) => crate::public::catalog(k, f).await,
         }
     }
-    Ok(out)
+
+    /// The category tree.
+    pub async fn categories(&self) -> Result<Vec<Category>> {
+        match self {
+            Source::Memory(l) => Ok(l.categories()),
+            Source::Database(k) => store::categories(k).await,
+        }
+    }
+
+    /// The category tree and the filter menus (years, genres, publishers).
+    pub async fn menus(&self) -> Result<(Vec<Category>, (Vec<i32>, Vec<String>, Vec<String>))> {
+        match self {
+            Source::Memory(l) => Ok((l.categories(), l.facets())),
+            Source::Database(k) => {
+                Ok((store::categories(k).await?, crate::public::facets(k).await?))
+            }
+        }
+    }
+
+    /// Each top-level category with its `n` latest listed items (children
+    /// included); categories with nothing listed are left out (the home
+    /// page).
+    pub async fn latest_per_category(&self, n: i64) -> Result<Vec<(Category, Vec<CatalogRow>)>> {
+        let mut out = Vec::new();
+        for c in self.categories().await? {
+            if c.parent.is_some() {
+                continue;
+            }
+            let f = CatalogFilter {
+                category: Some(c.code.clone()),
+                page: 1,
+                per_page: n,
+                ..CatalogFilter::default()
+            };
+            let rows = self.catalog(&f).await?.1;
+            if !rows.is_empty() {
+                out.push((c, rows));
+            }
+        }
+        Ok(out)
+    }
 }

@@ -387,37 +387,6 @@ pub async fn listed_ids(k: &Kernel) -> Result<Vec<i64>> {
     rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
 }
 
-/// Latest listed items, newest first: the column's list and the home
-/// page's per-category lists. `category`: that category and its children.
-pub async fn latest(k: &Kernel, category: Option<&str>, n: i64) -> Result<Vec<CatalogRow>> {
-    let f = CatalogFilter {
-        category: category.map(str::to_string),
-        page: 1,
-        per_page: n,
-        ..CatalogFilter::default()
-    };
-    Ok(catalog(k, &f).await?.1)
-}
-
-/// For the home page: each top-level category with its `n` latest listed
-/// items (children included); categories with nothing listed are left out.
-pub async fn latest_per_category(
-    k: &Kernel,
-    n: i64,
-) -> Result<Vec<(crate::store::Category, Vec<CatalogRow>)>> {
-    let mut out = Vec::new();
-    for c in crate::store::categories(k).await? {
-        if c.parent.is_some() {
-            continue;
-        }
-        let rows = latest(k, Some(&c.code), n).await?;
-        if !rows.is_empty() {
-            out.push((c, rows));
-        }
-    }
-    Ok(out)
-}
-
 /// One entry of an Atom feed (listed items only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedEntry {

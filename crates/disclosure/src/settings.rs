@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 use yangguang_kernel::Kernel;
-use yangguang_kernel::audit::{self, Actor, Event, Outcome};
+use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{query, query_scalar};
 use yangguang_kernel::text::required;
 use yangguang_kernel::timefmt::rfc3339;
@@ -38,31 +38,6 @@ fn sort_of(s: &str) -> Result<i64> {
                 DisclosureError::invalid("invalid_sort", "排序号应为 0 到 9999 之间的整数")
             }),
     }
-}
-
-async fn audit_change(
-    k: &Kernel,
-    tx: &mut yangguang_kernel::db::WriteTx,
-    actor: &Actor,
-    now: OffsetDateTime,
-    event: &str,
-    object: &str,
-    detail: serde_json::Value,
-) -> Result<()> {
-    audit::append(
-        tx,
-        &k.keys,
-        now,
-        Event {
-            actor,
-            event_type: event,
-            object,
-            outcome: Outcome::Success,
-            detail,
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// Adds a category (top level, or under a top-level parent: the tree has
@@ -110,11 +85,11 @@ pub async fn add_category(
     .bind(sort)
     .execute(tx.conn())
     .await?;
-    audit_change(
-        k,
+    audit::success(
         &mut tx,
-        actor,
+        &k.keys,
         now,
+        actor,
         "disclosure.category.add",
         &format!("category:{code}"),
         serde_json::json!({ "name": name, "parent": parent, "sort": sort }),
@@ -155,11 +130,11 @@ pub async fn update_category(
     .bind(code.to_string())
     .execute(tx.conn())
     .await?;
-    audit_change(
-        k,
+    audit::success(
         &mut tx,
-        actor,
+        &k.keys,
         now,
+        actor,
         "disclosure.category.update",
         &format!("category:{code}"),
         serde_json::json!({ "before": before.name, "after": name, "sort": sort }),
@@ -207,11 +182,11 @@ pub async fn set_index_pattern(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit_change(
-        k,
+    audit::success(
         &mut tx,
-        actor,
+        &k.keys,
         now,
+        actor,
         "disclosure.index_pattern",
         "settings:disclosure.index_pattern",
         serde_json::json!({ "before": before, "after": p }),

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 use time::{Date, OffsetDateTime};
-use yangguang_kernel::audit::{self, Actor, Event, Outcome};
+use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{WriteTx, query, query_scalar};
 use yangguang_kernel::timefmt::{fmt_date, parse_date, rfc3339, today_cst};
 use yangguang_kernel::{Kernel, numbering, org_store, outbox};
@@ -153,17 +153,14 @@ async fn step(
     .bind(detail.to_string())
     .execute(tx.conn())
     .await?;
-    audit::append(
+    audit::success(
         tx,
         &k.keys,
         now,
-        Event {
-            actor,
-            event_type: &format!("disclosure.{action}"),
-            object: &format!("disclosure:{index_no}"),
-            outcome: Outcome::Success,
-            detail: serde_json::json!({ "from": from.code(), "to": to.code(), "reason": reason, "detail": detail }),
-        },
+        actor,
+        &format!("disclosure.{action}"),
+        &format!("disclosure:{index_no}"),
+        serde_json::json!({ "from": from.code(), "to": to.code(), "reason": reason, "detail": detail }),
     )
     .await?;
     Ok(())
@@ -852,17 +849,14 @@ pub async fn save_guide(
     .bind(rfc3339(now))
     .fetch_one(tx.conn())
     .await?;
-    audit::append(
+    audit::success(
         &mut tx,
         &k.keys,
         now,
-        Event {
-            actor,
-            event_type: "disclosure.guide.update",
-            object: "disclosure:guide",
-            outcome: Outcome::Success,
-            detail: serde_json::json!({ "version": id, "changed": changed }),
-        },
+        actor,
+        "disclosure.guide.update",
+        "disclosure:guide",
+        serde_json::json!({ "version": id, "changed": changed }),
     )
     .await?;
     tx.commit().await?;

@@ -208,6 +208,32 @@ pub async fn append(
     Ok(entry.seq)
 }
 
+/// Appends the entry of a successful state change inside its transaction:
+/// what every module's store writes with each change.
+pub async fn success(
+    tx: &mut WriteTx,
+    keys: &Keys,
+    at: OffsetDateTime,
+    actor: &Actor,
+    event_type: &str,
+    object: &str,
+    detail: serde_json::Value,
+) -> Result<i64> {
+    append(
+        tx,
+        keys,
+        at,
+        Event {
+            actor,
+            event_type,
+            object,
+            outcome: Outcome::Success,
+            detail,
+        },
+    )
+    .await
+}
+
 /// Appends one entry in a transaction of its own (for events that change
 /// nothing else, such as a refused sign-in or a CLI run).
 pub async fn record(db: &Db, keys: &Keys, at: OffsetDateTime, event: Event<'_>) -> Result<i64> {

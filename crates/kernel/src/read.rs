@@ -156,12 +156,8 @@ fn any_val(r: &sqlx::any::AnyRow, i: usize) -> Result<Val> {
     Ok(v.map(Val::Text).unwrap_or(Val::Null))
 }
 
-/// The rows of `sql` (with `?` placeholders) for `params`.
-pub async fn rows(db: &Db, sql: &str, params: &[Val]) -> Result<Vec<Vec<Val>>> {
-    Ok(batch(db, &[(sql, params)]).await?.pop().unwrap_or_default())
-}
-
-/// The rows of each statement; on SQLite from one snapshot.
+/// The rows of each statement (SQL with `?` placeholders, and its
+/// parameters); on SQLite from one snapshot.
 pub async fn batch(db: &Db, statements: &[(&str, &[Val])]) -> Result<Vec<Vec<Vec<Val>>>> {
     if db.backend() == Backend::Sqlite
         && let Some(path) = sqlite_path(db.url())

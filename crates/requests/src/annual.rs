@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 use sqlx::Row;
 use time::OffsetDateTime;
-use yangguang_kernel::audit::{self, Actor, Event, Outcome as AuditOutcome};
+use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{query, query_scalar};
 use yangguang_kernel::timefmt::{parse_date, rfc3339};
 use yangguang_kernel::{Error, Kernel, Result};
@@ -280,17 +280,14 @@ pub async fn save_draft(
             .execute(tx.conn())
             .await?;
     }
-    audit::append(
+    audit::success(
         &mut tx,
         &k.keys,
         now,
-        Event {
-            actor,
-            event_type: "request.report_saved",
-            object: &format!("ysq-report:{year}"),
-            outcome: AuditOutcome::Success,
-            detail: json!({"year": year}),
-        },
+        actor,
+        "request.report_saved",
+        &format!("ysq-report:{year}"),
+        json!({"year": year}),
     )
     .await?;
     tx.commit().await?;
@@ -372,17 +369,14 @@ pub async fn publish(k: &Kernel, year: i32, actor: &Actor, now: OffsetDateTime) 
     .bind(i64::from(year))
     .execute(tx.conn())
     .await?;
-    audit::append(
+    audit::success(
         &mut tx,
         &k.keys,
         now,
-        Event {
-            actor,
-            event_type: "request.report_published",
-            object: &format!("ysq-report:{year}"),
-            outcome: AuditOutcome::Success,
-            detail: json!({"year": year}),
-        },
+        actor,
+        "request.report_published",
+        &format!("ysq-report:{year}"),
+        json!({"year": year}),
     )
     .await?;
     tx.commit().await?;

@@ -5,7 +5,7 @@
 use sm3::{Digest, Sm3};
 use sqlx::Row;
 use time::{Date, OffsetDateTime};
-use yangguang_kernel::audit::{self, Actor, Event, Outcome as AuditOutcome};
+use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{WriteTx, query, query_scalar};
 use yangguang_kernel::pii::{self, DataKey};
 use yangguang_kernel::timefmt::{fmt_date, parse_date, rfc3339, today_cst};
@@ -339,17 +339,14 @@ pub async fn audit_app(
     app_no: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    audit::append(
+    audit::success(
         tx,
         &k.keys,
         now,
-        Event {
-            actor,
-            event_type,
-            object: &format!("ysq:{app_no}"),
-            outcome: AuditOutcome::Success,
-            detail,
-        },
+        actor,
+        event_type,
+        &format!("ysq:{app_no}"),
+        detail,
     )
     .await?;
     Ok(())

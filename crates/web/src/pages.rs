@@ -45,7 +45,9 @@ struct HomePage {
 pub async fn home(State(st): State<AppState>, frame: Frame) -> Response {
     let today = today_cst(timefmt::now());
     let status = st.kernel.calendar().status(today);
-    let columns = yangguang_disclosure::listing::latest_per_category(&st, 6)
+    let columns = yangguang_disclosure::listing::source(&st)
+        .await
+        .latest_per_category(6)
         .await
         .unwrap_or_default()
         .into_iter()

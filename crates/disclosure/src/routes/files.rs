@@ -337,17 +337,14 @@ async fn drop_one(k: &Kernel, frame: &Frame, raw: &str, raw_aid: &str) -> Result
     .bind(aid)
     .execute(tx.conn())
     .await?;
-    audit::append(
+    audit::success(
         &mut tx,
         &k.keys,
         now,
-        Event {
-            actor: &actor,
-            event_type: "disclosure.attachment.remove",
-            object: &format!("disclosure:{}", it.index_no),
-            outcome: Outcome::Success,
-            detail: serde_json::json!({ "attachment_id": aid, "filename": filename }),
-        },
+        &actor,
+        "disclosure.attachment.remove",
+        &format!("disclosure:{}", it.index_no),
+        serde_json::json!({ "attachment_id": aid, "filename": filename }),
     )
     .await?;
     tx.commit().await?;

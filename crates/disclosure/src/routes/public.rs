@@ -259,10 +259,8 @@ async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response
         per_page: PER_PAGE,
         ..CatalogFilter::default()
     };
-    let (cats, listed) = match (
-        listing::categories(&st).await,
-        listing::catalog(&st, &f).await,
-    ) {
+    let src = listing::source(&st).await;
+    let (cats, listed) = match (src.categories().await, src.catalog(&f).await) {
         (Ok(c), Ok(l)) => (c, l),
         (Err(e), _) | (_, Err(e)) => return page_error(layout, e),
     };
@@ -495,7 +493,8 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
         }
     }
     let layout = frame.nav("xxgk");
-    let (cats, (years, genres, publishers)) = match listing::menus(&st).await {
+    let src = listing::source(&st).await;
+    let (cats, (years, genres, publishers)) = match src.menus().await {
         Ok(m) => m,
         Err(e) => return page_error(layout, e),
     };
@@ -517,7 +516,7 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
     let (total, rows) = if error.is_some() {
         (0, Vec::new())
     } else {
-        match listing::catalog(&st, &cq.filter()).await {
+        match src.catalog(&cq.filter()).await {
             Ok(r) => r,
             Err(e) => return page_error(layout, e),
         }

@@ -308,7 +308,7 @@ async fn catalog_api(
         page: page as i64,
         per_page: per_page as i64,
     };
-    let (total, rows) = crate::listing::catalog(&st, &f).await?;
+    let (total, rows) = crate::listing::source(&st).await.catalog(&f).await?;
     Ok(Json(json!({
         "total": total,
         "page": page,
