@@ -17,6 +17,7 @@ pub mod rules;
 pub mod settings;
 pub mod store;
 pub mod text;
+pub mod view;
 
 use yangguang_kernel::migrate::Migration;
 

@@ -11,9 +11,9 @@
 //! read-your-writes check as cached pages. About 0.5 KB an item.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard};
 
-use sqlx::Row;
+use sqlx::Row as _;
 use time::Date;
 use yangguang_kernel::Kernel;
 use yangguang_kernel::db::query_dyn;
@@ -24,19 +24,52 @@ use crate::cache::PageCache;
 
 use crate::public::{CatalogFilter, CatalogRow, LISTED, PUBLIC_FROM};
 use crate::store::{self, Category, Result};
+use crate::view::{Day, Esc, Menus, OwnedRow, Row, escape_html, needs_escaping};
+
+/// Eight texts one after the other in one allocation: `ends[i]` ends
+/// field i.
+#[derive(Debug, Clone)]
+struct Packed {
+    text: Box<str>,
+    ends: [u32; 8],
+}
+
+impl Packed {
+    fn new(fields: [&str; 8]) -> Packed {
+        let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
+        let mut ends = [0u32; 8];
+        for (i, f) in fields.iter().enumerate() {
+            text.push_str(f);
+            ends[i] = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+        Packed {
+            text: text.into_boxed_str(),
+            ends,
+        }
+    }
+
+    fn field(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text
+            .get(start..self.ends[i] as usize)
+            .unwrap_or_default()
+    }
+}
 
 /// One listed item as the catalog shows it. Its texts share one
 /// allocation: a page reads 20 entries scattered over the heap, and one
-/// cache miss an entry is cheaper than one a field.
+/// cache miss an entry is cheaper than one a field. Texts that HTML would
+/// escape are kept escaped as well (rare: most titles have no `<>&"'`), so
+/// that pages print them as they are.
 #[derive(Debug, Clone)]
 struct Entry {
     id: i64,
     published_on: Date,
     written_on: Date,
     /// index_no, title, summary, genre, publisher, doc_no, validity,
-    /// category_code, one after the other; `ends[i]` ends field i.
-    text: Box<str>,
-    ends: [u32; 8],
+    /// category_code.
+    text: Packed,
+    html: Option<Box<Packed>>,
 }
 
 const INDEX_NO: usize = 0;
@@ -50,26 +83,28 @@ const CATEGORY: usize = 7;
 
 impl Entry {
     fn new(id: i64, published_on: Date, written_on: Date, fields: [&str; 8]) -> Entry {
-        let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
-        let mut ends = [0u32; 8];
-        for (i, f) in fields.iter().enumerate() {
-            text.push_str(f);
-            ends[i] = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        }
+        let html = fields.iter().any(|f| needs_escaping(f)).then(|| {
+            let escaped = fields.map(escape_html);
+            Box::new(Packed::new(escaped.each_ref().map(String::as_str)))
+        });
         Entry {
             id,
             published_on,
             written_on,
-            text: text.into_boxed_str(),
-            ends,
+            text: Packed::new(fields),
+            html,
         }
     }
 
     fn field(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        self.text
-            .get(start..self.ends[i] as usize)
-            .unwrap_or_default()
+        self.text.field(i)
+    }
+
+    fn html(&self, i: usize) -> Esc<'_> {
+        Esc(match &self.html {
+            Some(h) => h.field(i),
+            None => self.text.field(i),
+        })
     }
 
     fn key(&self) -> (Date, i64) {
@@ -91,6 +126,17 @@ impl Entry {
             validity: self.field(VALIDITY).to_string(),
         }
     }
+
+    fn view(&self) -> Row<'_> {
+        Row {
+            id: self.id,
+            index_no: self.html(INDEX_NO),
+            title: self.html(TITLE),
+            summary: self.html(SUMMARY),
+            doc_no: self.html(DOC_NO),
+            published_on: Day(self.published_on),
+        }
+    }
 }
 
 /// A value a catalog filter selects by.
@@ -107,16 +153,29 @@ enum Dim {
 
 type Key = (Date, i64);
 
+/// An item in a sorted list: its key and the entry itself, so that a page
+/// reads its rows straight from the list (entries are allocated in catalog
+/// order when loaded: a page's rows lie close together in memory).
+type Slot = (Key, Arc<Entry>);
+
+fn find(list: &[Slot], key: &Key) -> std::result::Result<usize, usize> {
+    list.binary_search_by(|(k, _)| k.cmp(key))
+}
+
 #[derive(Default)]
 struct State {
     cats: Vec<Category>,
     /// The listed items by id.
-    entries: HashMap<i64, Entry>,
-    /// Their keys ascending by (published_on, id): the catalog's order read
-    /// backwards. Small keys, so that a page is a slice of this vector.
-    order: Vec<Key>,
-    /// The items under each filter value, in catalog order.
-    dims: HashMap<Dim, BTreeSet<Key>>,
+    entries: HashMap<i64, Arc<Entry>>,
+    /// The listed items ascending by (published_on, id): the catalog's
+    /// order read backwards, so that a page is a slice of this vector.
+    order: Vec<Slot>,
+    /// The items under each filter value, ascending like `order`: a
+    /// filtered page is a slice too.
+    dims: HashMap<Dim, Vec<Slot>>,
+    /// The menus, made on first use after a change of the category tree
+    /// or of the filter values in use.
+    menus: OnceLock<Arc<Menus>>,
 }
 
 impl State {
@@ -139,38 +198,47 @@ impl State {
         d
     }
 
-    fn index(&mut self, e: &Entry, add: bool) {
+    fn index(&mut self, e: &Arc<Entry>, add: bool) {
         let key = e.key();
         for d in self.dims_of(e) {
             if add {
-                self.dims.entry(d).or_default().insert(key);
+                let set = self.dims.entry(d).or_insert_with(|| {
+                    self.menus = OnceLock::new();
+                    Vec::new()
+                });
+                if let Err(i) = find(set, &key) {
+                    set.insert(i, (key, e.clone()));
+                }
             } else if let Some(set) = self.dims.get_mut(&d) {
-                set.remove(&key);
+                if let Ok(i) = find(set, &key) {
+                    set.remove(i);
+                }
                 if set.is_empty() {
                     self.dims.remove(&d);
+                    self.menus = OnceLock::new();
                 }
             }
         }
     }
 
-    /// Rebuilds the filter sets (after a change of the category tree).
+    /// Rebuilds the filter sets (after a change of the category tree, or
+    /// once loaded): each set is filled, then sorted once.
     fn reindex(&mut self) {
-        self.dims.clear();
-        let entries = std::mem::take(&mut self.entries);
-        for e in entries.values() {
-            self.index(e, true);
+        let mut dims: HashMap<Dim, Vec<Slot>> = HashMap::new();
+        for (key, e) in &self.order {
+            for d in self.dims_of(e) {
+                dims.entry(d).or_default().push((*key, e.clone()));
+            }
         }
-        self.entries = entries;
-    }
-
-    fn entry(&self, key: &Key) -> Option<&Entry> {
-        self.entries.get(&key.1)
+        // Filled in catalog order: already sorted.
+        self.dims = dims;
+        self.menus = OnceLock::new();
     }
 
     fn remove(&mut self, id: i64) {
         if let Some(e) = self.entries.remove(&id) {
             self.index(&e, false);
-            if let Ok(i) = self.order.binary_search(&e.key()) {
+            if let Ok(i) = find(&self.order, &e.key()) {
                 self.order.remove(i);
             }
         }
@@ -178,10 +246,11 @@ impl State {
 
     fn insert(&mut self, e: Entry) {
         self.remove(e.id);
+        let e = Arc::new(e);
         self.index(&e, true);
         let key = e.key();
-        let i = self.order.binary_search(&key).unwrap_or_else(|i| i);
-        self.order.insert(i, key);
+        let i = find(&self.order, &key).unwrap_or_else(|i| i);
+        self.order.insert(i, (key, e.clone()));
         self.entries.insert(e.id, e);
     }
 
@@ -191,6 +260,95 @@ impl State {
             .find(|c| c.code == code)
             .map(|c| c.name.clone())
             .unwrap_or_default()
+    }
+
+    /// The filter menus' values: years (newest first), genres, publishers.
+    fn facets(&self) -> (Vec<i32>, Vec<String>, Vec<String>) {
+        let (mut years, mut genres, mut publishers) = (Vec::new(), Vec::new(), Vec::new());
+        for d in self.dims.keys() {
+            match d {
+                Dim::Year(y) => years.push(*y),
+                Dim::Genre(g) => genres.push(g.clone()),
+                Dim::Publisher(p) => publishers.push(p.clone()),
+                Dim::Category(_) | Dim::Validity(_) => {}
+            }
+        }
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        genres.sort_unstable();
+        publishers.sort_unstable();
+        (years, genres, publishers)
+    }
+
+    fn menus(&self) -> Arc<Menus> {
+        self.menus
+            .get_or_init(|| {
+                let (years, genres, publishers) = self.facets();
+                Arc::new(Menus::new(self.cats.clone(), years, genres, publishers))
+            })
+            .clone()
+    }
+
+    /// The number of listed items matching `f`, and the keys of its page
+    /// in page order.
+    fn select(&self, f: &CatalogFilter) -> (usize, Vec<Arc<Entry>>) {
+        let per = f.per_page.clamp(1, 100) as usize;
+        let offset = (f.page.max(1) as usize - 1).saturating_mul(per);
+        let wanted: Vec<Dim> = [
+            f.category.clone().map(Dim::Category),
+            f.year.map(Dim::Year),
+            f.genre.clone().map(Dim::Genre),
+            f.publisher.clone().map(Dim::Publisher),
+            f.validity.clone().map(Dim::Validity),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        // A page of one sorted vector is a slice of it.
+        let slice = |all: &[Slot]| -> (usize, Vec<Arc<Entry>>) {
+            let n = all.len();
+            let (lo, hi) = if f.oldest_first {
+                (offset.min(n), offset.saturating_add(per).min(n))
+            } else {
+                (
+                    n.saturating_sub(offset.saturating_add(per)),
+                    n.saturating_sub(offset),
+                )
+            };
+            let page = all.get(lo..hi).unwrap_or_default().iter();
+            let page = if f.oldest_first {
+                page.map(|(_, e)| e.clone()).collect()
+            } else {
+                page.rev().map(|(_, e)| e.clone()).collect()
+            };
+            (n, page)
+        };
+        if wanted.is_empty() {
+            return slice(&self.order);
+        }
+        let mut sets: Vec<&[Slot]> = wanted
+            .iter()
+            .map(|d| self.dims.get(d).map(Vec::as_slice).unwrap_or_default())
+            .collect();
+        sets.sort_by_key(|s| s.len());
+        let (first, rest) = (sets[0], &sets[1..]);
+        if rest.is_empty() {
+            return slice(first);
+        }
+        // Walk the smallest set; look each key up in the others.
+        let ordered: Box<dyn Iterator<Item = &Slot>> = if f.oldest_first {
+            Box::new(first.iter())
+        } else {
+            Box::new(first.iter().rev())
+        };
+        let mut total = 0usize;
+        let mut page = Vec::new();
+        for (_, e) in ordered.filter(|(k, _)| rest.iter().all(|s| find(s, k).is_ok())) {
+            if total >= offset && page.len() < per {
+                page.push(e.clone());
+            }
+            total += 1;
+        }
+        (total, page)
     }
 }
 
@@ -225,7 +383,7 @@ pub struct Listing {
 }
 
 impl Listing {
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+    fn read(&self) -> RwLockReadGuard<'_, State> {
         match self.state.read() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
@@ -243,18 +401,22 @@ impl Listing {
     pub async fn load(k: &Kernel) -> Result<Listing> {
         let rows = query_dyn(
             k.db.backend(),
-            format!("SELECT {COLS} {PUBLIC_FROM} WHERE {LISTED}"),
+            // In catalog order: entries are then allocated in that order.
+            format!("SELECT {COLS} {PUBLIC_FROM} WHERE {LISTED} ORDER BY v.published_on, i.id"),
         )
         .fetch_all(k.db.pool())
         .await?;
-        let entries = rows.iter().map(entry_of).collect::<Result<Vec<_>>>()?;
         let mut st = State {
             cats: store::categories(k).await?,
             ..State::default()
         };
-        st.order = entries.iter().map(Entry::key).collect();
-        st.order.sort_unstable();
-        st.entries = entries.into_iter().map(|e| (e.id, e)).collect();
+        for r in &rows {
+            let e = Arc::new(entry_of(r)?);
+            st.order.push((e.key(), e));
+        }
+        drop(rows);
+        st.order.sort_unstable_by_key(|(k, _)| *k);
+        st.entries = st.order.iter().map(|(_, e)| (e.id, e.clone())).collect();
         st.reindex();
         let l = Listing::default();
         *l.write() = st;
@@ -305,86 +467,34 @@ impl Listing {
 
     /// The filter menus: years (newest first), genres, publishers.
     pub fn facets(&self) -> (Vec<i32>, Vec<String>, Vec<String>) {
-        let st = self.read();
-        let (mut years, mut genres, mut publishers) = (Vec::new(), Vec::new(), Vec::new());
-        for d in st.dims.keys() {
-            match d {
-                Dim::Year(y) => years.push(*y),
-                Dim::Genre(g) => genres.push(g.clone()),
-                Dim::Publisher(p) => publishers.push(p.clone()),
-                Dim::Category(_) | Dim::Validity(_) => {}
-            }
-        }
-        years.sort_unstable_by(|a, b| b.cmp(a));
-        genres.sort_unstable();
-        publishers.sort_unstable();
-        (years, genres, publishers)
+        self.read().facets()
+    }
+
+    /// The category tree and the filter menus, as pages print them.
+    pub fn menus(&self) -> Arc<Menus> {
+        self.read().menus()
     }
 
     /// The number of listed items matching `f`, and the rows of its page
     /// (same answer as `public::catalog`).
     pub fn catalog(&self, f: &CatalogFilter) -> (i64, Vec<CatalogRow>) {
         let st = self.read();
-        let per = f.per_page.clamp(1, 100) as usize;
-        let offset = (f.page.max(1) as usize - 1).saturating_mul(per);
-        let out = |e: &Entry| e.row(st.category_name(e.field(CATEGORY)));
-        let wanted: Vec<Dim> = [
-            f.category.clone().map(Dim::Category),
-            f.year.map(Dim::Year),
-            f.genre.clone().map(Dim::Genre),
-            f.publisher.clone().map(Dim::Publisher),
-            f.validity.clone().map(Dim::Validity),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if wanted.is_empty() {
-            let page: Vec<&Key> = if f.oldest_first {
-                st.order.iter().skip(offset).take(per).collect()
-            } else {
-                st.order.iter().rev().skip(offset).take(per).collect()
-            };
-            let rows = page
-                .into_iter()
-                .filter_map(|k| st.entry(k))
-                .map(out)
-                .collect();
-            return (st.order.len() as i64, rows);
-        }
-        // Walk the smallest filter set; check the others on each item.
-        let empty = BTreeSet::new();
-        let mut sets: Vec<&BTreeSet<Key>> = wanted
+        let (total, entries) = st.select(f);
+        let rows = entries
             .iter()
-            .map(|d| st.dims.get(d).unwrap_or(&empty))
+            .map(|e| e.row(st.category_name(e.field(CATEGORY))))
             .collect();
-        sets.sort_by_key(|s| s.len());
-        let (first, rest) = (sets[0], &sets[1..]);
-        let ordered: Box<dyn Iterator<Item = &Key>> = if f.oldest_first {
-            Box::new(first.iter())
-        } else {
-            Box::new(first.iter().rev())
-        };
-        if rest.is_empty() {
-            let rows = ordered
-                .skip(offset)
-                .take(per)
-                .filter_map(|k| st.entry(k))
-                .map(out)
-                .collect();
-            return (first.len() as i64, rows);
-        }
-        let mut total = 0usize;
-        let mut rows = Vec::new();
-        for k in ordered.filter(|k| rest.iter().all(|s| s.contains(k))) {
-            if total >= offset
-                && rows.len() < per
-                && let Some(e) = st.entry(k)
-            {
-                rows.push(out(e));
-            }
-            total += 1;
-        }
         (total as i64, rows)
+    }
+
+    /// A page of the catalog to print: its rows are the listing's own
+    /// entries, with their escaped texts.
+    pub fn page(&self, f: &CatalogFilter) -> Page {
+        let (total, entries) = self.read().select(f);
+        Page {
+            total: total as i64,
+            rows: Rows::Memory(entries),
+        }
     }
 
     /// How many items are listed.
@@ -434,12 +544,28 @@ impl Source<'_> {
         }
     }
 
-    /// The category tree and the filter menus (years, genres, publishers).
-    pub async fn menus(&self) -> Result<(Vec<Category>, (Vec<i32>, Vec<String>, Vec<String>))> {
+    /// The category tree and the filter menus, as pages print them.
+    pub async fn menus(&self) -> Result<Arc<Menus>> {
         match self {
-            Source::Memory(l) => Ok((l.categories(), l.facets())),
+            Source::Memory(l) => Ok(l.menus()),
             Source::Database(k) => {
-                Ok((store::categories(k).await?, crate::public::facets(k).await?))
+                let cats = store::categories(k).await?;
+                let (years, genres, publishers) = crate::public::facets(k).await?;
+                Ok(Arc::new(Menus::new(cats, years, genres, publishers)))
+            }
+        }
+    }
+
+    /// A catalog page to print (see `Listing::page`).
+    pub async fn page(&self, f: &CatalogFilter) -> Result<Page> {
+        match self {
+            Source::Memory(l) => Ok(l.page(f)),
+            Source::Database(k) => {
+                let (total, rows) = crate::public::catalog(k, f).await?;
+                Ok(Page {
+                    total,
+                    rows: Rows::Owned(rows.into_iter().map(OwnedRow::from).collect()),
+                })
             }
         }
     }
@@ -465,5 +591,35 @@ impl Source<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+/// A catalog page to print: how many items match, and its rows.
+pub struct Page {
+    pub total: i64,
+    rows: Rows,
+}
+
+enum Rows {
+    /// Entries of the listing.
+    Memory(Vec<Arc<Entry>>),
+    /// Rows read from the database.
+    Owned(Vec<OwnedRow>),
+}
+
+impl Page {
+    /// An empty page (a query that selects nothing).
+    pub fn empty() -> Page {
+        Page {
+            total: 0,
+            rows: Rows::Owned(Vec::new()),
+        }
+    }
+
+    pub fn rows(&self) -> Vec<Row<'_>> {
+        match &self.rows {
+            Rows::Memory(entries) => entries.iter().map(|e| e.view()).collect(),
+            Rows::Owned(rows) => rows.iter().map(OwnedRow::row).collect(),
+        }
     }
 }

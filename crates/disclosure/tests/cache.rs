@@ -16,9 +16,10 @@ use time::macros::date;
 use tower::ServiceExt;
 use yangguang_disclosure::cache::{Key, Lookup, PageCache, X_CACHE};
 use yangguang_disclosure::draft::Draft;
-use yangguang_disclosure::listing::Listing;
+use yangguang_disclosure::listing::{Listing, Source};
 use yangguang_disclosure::model::{Action, Attribute, SECRECY_CHECKS, Validity};
 use yangguang_disclosure::public::{self, CatalogFilter};
+use yangguang_disclosure::view::{Choice, Row};
 use yangguang_disclosure::{settings, store, text};
 use yangguang_kernel::audit::Actor;
 use yangguang_kernel::db::Db;
@@ -543,6 +544,18 @@ fn filters() -> Vec<CatalogFilter> {
     out
 }
 
+/// The rows as a page prints them.
+fn printed(rows: &[Row<'_>]) -> Vec<String> {
+    rows.iter()
+        .map(|r| {
+            format!(
+                "{} | {} | {} | {} | {} | {}",
+                r.id, r.index_no, r.title, r.summary, r.doc_no, r.published_on
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn the_catalog_in_memory_answers_every_filter_as_the_database_does_after_each_change() {
     for (be, st) in states("cache_listing").await {
@@ -601,7 +614,36 @@ async fn the_catalog_in_memory_answers_every_filter_as_the_database_does_after_e
                         sql,
                         "{be} {when}: loaded listing, {f:?}"
                     );
+                    // What pages print: the same rows, escaped the same way.
+                    let from_db = Source::Database(k);
+                    let db = from_db.page(&f).await.expect("sql page");
+                    let mem = live.page(&f);
+                    assert_eq!(mem.total, db.total, "{be} {when}: page total, {f:?}");
+                    assert_eq!(
+                        printed(&mem.rows()),
+                        printed(&db.rows()),
+                        "{be} {when}: printed rows, {f:?}"
+                    );
                 }
+                let (m, d) = (
+                    live.menus(),
+                    Source::Database(k).menus().await.expect("sql menus"),
+                );
+                let choices = |c: &[Choice]| -> Vec<(String, String)> {
+                    c.iter()
+                        .map(|c| (c.value.clone(), c.label.clone()))
+                        .collect()
+                };
+                assert_eq!(
+                    (choices(&m.year_choices), choices(&m.genre_choices)),
+                    (choices(&d.year_choices), choices(&d.genre_choices)),
+                    "{be} {when}: menus"
+                );
+                assert_eq!(
+                    choices(&m.publisher_choices),
+                    choices(&d.publisher_choices),
+                    "{be} {when}: menus"
+                );
                 assert_eq!(
                     live.facets(),
                     public::facets(k).await.expect("facets"),
@@ -611,7 +653,13 @@ async fn the_catalog_in_memory_answers_every_filter_as_the_database_does_after_e
         };
         compare("empty").await;
         for (i, (cat, genre, publisher, on)) in specs.into_iter().enumerate() {
-            let mut d = draft(&format!("第{i}号安全生产文件"), "<p>正文。</p>");
+            // One title with what HTML escapes: pages print it escaped.
+            let title = if i == 1 {
+                format!("第{i}号安全生产文件<b>\"A&B\" 'x'</b>")
+            } else {
+                format!("第{i}号安全生产文件")
+            };
+            let mut d = draft(&title, "<p>正文。</p>");
             d.category_code = cat.into();
             d.genre = genre.into();
             d.publisher = publisher.into();

@@ -4,9 +4,11 @@
 //! jieba's normal cut and, in a second field, the dictionary words inside
 //! them (search mode's extra tokens); queries are cut in normal mode and
 //! every word is required (falling back to any word when no item has them
-//! all). A hit is read from fast fields; only snippets touch the stored
-//! texts. See `schema.rs` for the fields, `query.rs` for the rules a query
-//! follows and `snippet.rs` for the highlighted excerpts.
+//! all), ranked by BM25, the best 30 then re-ranked by whether the item
+//! first mentions the words in the order typed. A hit is read from fast
+//! fields; only snippets touch the stored texts. See `schema.rs` for the
+//! fields, `query.rs` for the rules a query follows, `order.rs` for word
+//! order and `snippet.rs` for the highlighted excerpts.
 //!
 //! ```
 //! use yangguang_search::{Doc, Query, SearchIndex};
@@ -23,6 +25,7 @@
 //! assert_eq!(hits.items[0].id, 1);
 //! ```
 
+mod order;
 mod query;
 mod schema;
 mod snippet;
@@ -320,6 +323,10 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_i64(f.id, d.id));
             let mut doc = TantivyDocument::new();
             doc.add_i64(f.id, d.id);
+            // One value, not six: the positions of both text fields then
+            // count the same words (see `tokenizer.rs`), with no gap
+            // between values that would differ between them.
+            let mut text = String::new();
             for part in [
                 &d.title,
                 &d.doc_no,
@@ -329,9 +336,15 @@ impl SearchIndex {
                 &d.attachments_text,
             ] {
                 if !part.is_empty() {
-                    doc.add_text(f.text, part);
-                    doc.add_text(f.text_parts, part);
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(part);
                 }
+            }
+            if !text.is_empty() {
+                doc.add_text(f.text, &text);
+                doc.add_text(f.text_parts, &text);
             }
             doc.add_text(f.title, &d.title);
             doc.add_text(f.doc_no_exact, schema::exact_doc_no(&d.doc_no));
@@ -501,6 +514,7 @@ impl SearchIndex {
             filters.push((Occur::Must, query::filter_text(f.validity, v)));
         }
         let mut found = (0, Vec::new());
+        let mut found_at = query::Stage::Exact;
         for stage in query::stages(&words) {
             let text = query::text_query(f, &q.text, &words, stage);
             let query: Box<dyn TQuery> = if filters.is_empty() {
@@ -510,12 +524,22 @@ impl SearchIndex {
                 clauses.extend(filters.iter().map(|(o, c)| (*o, c.box_clone())));
                 Box::new(BooleanQuery::new(clauses))
             };
-            found = run(searcher, query.as_ref(), q)?;
+            found = run(searcher, query.as_ref(), q, words.len() > 1)?;
+            found_at = stage;
             if found.0 > 0 {
                 break;
             }
         }
-        let (total, addresses) = found;
+        let (total, mut scored) = found;
+        if q.order == Order::Relevance && found_at != query::Stage::Any {
+            order::rerank(searcher, f, &words, &mut scored)?;
+        }
+        let addresses: Vec<DocAddress> = scored
+            .into_iter()
+            .skip(q.offset.min(MAX_OFFSET))
+            .take(q.limit.min(MAX_LIMIT))
+            .map(|(_, a)| a)
+            .collect();
         let items = hits(self, searcher, &addresses)?;
         Ok(Some(Ranked {
             hits: Hits { total, items },
@@ -626,24 +650,33 @@ impl HitColumns {
     }
 }
 
-/// Runs one query: how many match, and the addresses of the page asked for.
+/// Runs one query: how many match, and the scored addresses of every hit
+/// up to the end of the page asked for — at least the first
+/// [`order::WINDOW`] by relevance when `reorder`, which word order may
+/// re-rank (the same for every page, so pages neither repeat nor skip).
 fn run(
     searcher: &Searcher,
     query: &dyn TQuery,
     q: &Query,
-) -> Result<(usize, Vec<DocAddress>), SearchError> {
+    reorder: bool,
+) -> Result<(usize, Vec<(tantivy::Score, DocAddress)>), SearchError> {
     let limit = q.limit.min(MAX_LIMIT);
     let offset = q.offset.min(MAX_OFFSET);
     if limit == 0 {
         return Ok((searcher.search(query, &Count)?, Vec::new()));
     }
-    let top = TopDocs::with_limit(limit).and_offset(offset);
     Ok(match q.order {
         Order::Relevance => {
-            let (n, docs) = searcher.search(query, &(Count, top.order_by_score()))?;
-            (n, docs.into_iter().map(|(_, a)| a).collect())
+            let depth = if reorder {
+                (offset + limit).max(order::WINDOW)
+            } else {
+                offset + limit
+            };
+            let top = TopDocs::with_limit(depth).order_by_score();
+            searcher.search(query, &(Count, top))?
         }
         Order::Newest => {
+            let top = TopDocs::with_limit(offset + limit);
             let key = (
                 (
                     SortByStaticFastValue::<i64>::for_field("published_on"),
@@ -652,7 +685,7 @@ fn run(
                 SortBySimilarityScore,
             );
             let (n, docs) = searcher.search(query, &(Count, top.order_by(key)))?;
-            (n, docs.into_iter().map(|(_, a)| a).collect())
+            (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })
 }

@@ -15,6 +15,9 @@
 //!    differently (`烟花、爆竹`);
 //! 3. `Any`: any word (OR), best first, so a reader always gets something.
 //!
+//! In stages 1 and 2 the best hits by BM25 are then re-ranked by word order
+//! (`order.rs`).
+//!
 //! Parts are a later stage, not an alternative inside stage 1, because on the
 //! law corpus (see the benchmark) `word OR all-its-parts` lets documents
 //! holding the parts far apart outrank the one holding the word: top-3 recall

@@ -144,17 +144,24 @@ impl Tokenizer for JiebaTokenizer {
         let mask = parts_mask(&cut);
         let want_parts = self.0 == Cut::Parts;
         let mut tokens = Vec::with_capacity(cut.len());
+        // Positions count the words of the normal cut in both fields; a part
+        // takes the position of the word holding it (the next word: jieba
+        // emits the parts first), so word order reads the same in both.
+        let mut words = 0;
         for (t, is_part) in cut.iter().zip(mask) {
-            if is_part != want_parts || !is_word(t.word) {
+            if !is_word(t.word) {
                 continue;
             }
-            tokens.push(Token {
-                offset_from: folded.original(t.byte_start),
-                offset_to: folded.original(t.byte_end),
-                position: tokens.len(),
-                text: t.word.to_string(),
-                position_length: 1,
-            });
+            if is_part == want_parts {
+                tokens.push(Token {
+                    offset_from: folded.original(t.byte_start),
+                    offset_to: folded.original(t.byte_end),
+                    position: words,
+                    text: t.word.to_string(),
+                    position_length: 1,
+                });
+            }
+            words += usize::from(!is_part);
         }
         JiebaTokenStream { tokens, next: 0 }
     }
@@ -215,6 +222,29 @@ mod tests {
             assert!(p.contains(&part.to_string()), "{p:?}");
         }
         assert!(!p.iter().any(|x| w.contains(x)), "{p:?} {w:?}");
+    }
+
+    #[test]
+    fn parts_take_the_position_of_the_word_holding_them() {
+        let text = "加强烟花爆竹管理";
+        let positions = |mode| {
+            let mut tok = JiebaTokenizer(mode);
+            let mut stream = tok.token_stream(text);
+            let mut out = Vec::new();
+            while let Some(t) = stream.next() {
+                out.push((t.text.clone(), t.position));
+            }
+            out
+        };
+        let words = positions(Cut::Words);
+        let at = |w: &str| words.iter().find(|(t, _)| t == w).map(|(_, p)| *p);
+        assert_eq!(at("加强"), Some(0), "{words:?}");
+        let compound = at("烟花爆竹").unwrap();
+        for (part, p) in positions(Cut::Parts) {
+            if part == "烟花" || part == "爆竹" {
+                assert_eq!(p, compound, "{part}");
+            }
+        }
     }
 
     #[test]

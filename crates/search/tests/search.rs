@@ -595,3 +595,54 @@ fn a_long_title_is_shown_whole_and_found_by_its_words() {
     assert_eq!(ids(&hits), vec![1]);
     assert_eq!(hits.items[0].title, title);
 }
+
+#[test]
+fn an_item_mentioning_the_words_in_the_typed_order_comes_first() {
+    // Same words, same length; only the order in which each item first
+    // mentions them differs.
+    let index = index_with(&[
+        doc(1, "条例", "出口货物应当申报，查验后放行。"),
+        doc(2, "条例", "查验后放行，出口货物应当申报。"),
+    ]);
+    assert_eq!(ids(&search(&index, "申报 查验")), vec![1, 2]);
+    assert_eq!(ids(&search(&index, "查验 申报")), vec![2, 1]);
+}
+
+#[test]
+fn pages_re_ranked_by_word_order_neither_repeat_nor_skip_an_item() {
+    // More hits than the re-ranked window, in and out of the typed order.
+    let docs: Vec<Doc> = (1..=45)
+        .map(|i| {
+            let body = if i % 2 == 0 {
+                "出口货物应当申报，查验后放行。"
+            } else {
+                "查验后放行，出口货物应当申报。"
+            };
+            doc(i, &format!("第{i}号公告"), body)
+        })
+        .collect();
+    let index = index_with(&docs);
+    let page = |offset, limit| {
+        ids(&index
+            .search(&Query {
+                offset,
+                limit,
+                ..Query::new("申报 查验")
+            })
+            .unwrap())
+    };
+    let all = page(0, 45);
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(sorted, (1..=45).collect::<Vec<_>>());
+    for offset in [0, 10, 20, 25, 30, 40] {
+        let end = (offset + 10).min(45);
+        assert_eq!(
+            page(offset, 10),
+            all[offset..end].to_vec(),
+            "offset {offset}"
+        );
+    }
+    // The items in the typed order lead.
+    assert!(all[..10].iter().all(|id| id % 2 == 0), "{all:?}");
+}

@@ -4,10 +4,12 @@
 //! `crate::public` (published versions of 主动公开 items only), never
 //! from the working copies.
 
+use askama::filters::HtmlSafe;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use std::fmt;
 use yangguang_kernel::Error;
 use yangguang_kernel::text::clip;
 use yangguang_kernel::timefmt::{self, fmt_date, fmt_instant_cst, parse_rfc3339};
@@ -19,9 +21,10 @@ use yangguang_webcore::layout::{Frame, Layout};
 use crate::cache::{Key, Lookup, PageCache, render_page};
 use crate::listing;
 use crate::model::Validity;
-use crate::public::{self, CatalogFilter, CatalogRow, PublicItem};
+use crate::public::{self, CatalogFilter, PublicItem};
 use crate::store::{self, Category};
 use crate::text::escape;
+use crate::view::{Esc, Opt, Row, Side, enc, opts, write_enc};
 
 pub fn routes() -> Vec<Route> {
     use axum::routing::get;
@@ -54,23 +57,6 @@ fn first<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-/// Percent-encodes a query value (no allocation per byte: catalog pages
-/// encode their filters into every pager and menu link).
-fn enc(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
-    out
-}
-
 fn page_error(layout: Layout, error: Error) -> Response {
     PageError {
         error,
@@ -89,78 +75,27 @@ fn item_not_found(layout: Layout) -> Response {
     )
 }
 
-// ---------------------------------------------------------------- column menu
-
-/// A category of the 法定主动公开内容 tree in the left menu.
-pub struct Node {
-    pub name: String,
-    pub href: String,
-    pub current: bool,
-    pub children: Vec<Node>,
-}
-
-/// The column's left menu.
-pub struct Side {
-    /// Which entry is current: "column", "catalog" or "" (none).
-    pub at: &'static str,
-    /// A category of the tree is current.
-    pub in_tree: bool,
-    /// 公开制度: the catalog of 规范性文件 (the catalog when there is none).
-    pub rules_href: String,
-    pub tree: Vec<Node>,
-}
-
-fn side(cats: &[Category], at: &'static str, current: Option<&str>) -> Side {
-    let node = |c: &Category| Node {
-        name: c.name.clone(),
-        href: format!("/xxgk/ml?category={}", enc(&c.code)),
-        current: current == Some(c.code.as_str()),
-        children: Vec::new(),
-    };
-    let mut tree: Vec<Node> = Vec::new();
-    for c in cats.iter().filter(|c| c.parent.is_none()) {
-        let mut n = node(c);
-        n.children = cats
-            .iter()
-            .filter(|x| x.parent.as_deref() == Some(c.code.as_str()))
-            .map(node)
-            .collect();
-        tree.push(n);
-    }
-    let rules_href = cats
-        .iter()
-        .find(|c| c.name == "规范性文件")
-        .map(|c| format!("/xxgk/ml?category={}", enc(&c.code)))
-        .unwrap_or_else(|| "/xxgk/ml".to_string());
-    Side {
-        at,
-        in_tree: current.is_some(),
-        rules_href,
-        tree,
-    }
-}
-
 // ---------------------------------------------------------------- paging
 
-pub struct PageLink {
+pub struct PageLink<H> {
     pub n: i64,
-    pub href: String,
+    pub href: H,
     pub current: bool,
 }
 
 /// Page links (keeping the filters): first, previous, a window of
 /// numbers, next, last.
-pub struct Pager {
+pub struct Pager<H> {
     pub page: i64,
     pub pages: i64,
-    pub first: Option<String>,
-    pub prev: Option<String>,
-    pub next: Option<String>,
-    pub last: Option<String>,
-    pub numbers: Vec<PageLink>,
+    pub first: Option<H>,
+    pub prev: Option<H>,
+    pub next: Option<H>,
+    pub last: Option<H>,
+    pub numbers: Vec<PageLink<H>>,
 }
 
-fn pager(page: i64, total: i64, href: impl Fn(i64) -> String) -> Pager {
+fn pager<H>(page: i64, total: i64, href: impl Fn(i64) -> H) -> Pager<H> {
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let lo = (page - 4).max(1);
     let hi = (lo + 8).min(pages);
@@ -194,37 +129,31 @@ fn parse_page(s: &str) -> Result<i64, Error> {
     }
 }
 
-/// A list row as the pages show it.
-pub struct Row {
-    pub href: String,
-    pub index_no: String,
-    pub title: String,
-    pub summary: String,
-    pub doc_no: String,
-    pub published_on: String,
-}
+// ---------------------------------------------------------------- /xxgk/
 
-fn row(r: CatalogRow) -> Row {
-    Row {
-        href: format!("/xxgk/item/{}", r.id),
-        index_no: r.index_no,
-        title: r.title,
-        summary: r.summary,
-        doc_no: r.doc_no,
-        published_on: fmt_date(r.published_on),
+/// A page of the column's list: `/xxgk/` or `/xxgk/?page=n`.
+#[derive(Clone, Copy)]
+pub struct ColumnHref(i64);
+
+impl fmt::Display for ColumnHref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("/xxgk/"),
+            n => write!(f, "/xxgk/?page={n}"),
+        }
     }
 }
 
-// ---------------------------------------------------------------- /xxgk/
+impl HtmlSafe for ColumnHref {}
 
 #[derive(askama::Template)]
 #[template(path = "public_column.html")]
-struct ColumnPage {
+struct ColumnPage<'a> {
     layout: Layout,
-    side: Side,
-    rows: Vec<Row>,
+    side: Side<'a>,
+    rows: Vec<Row<'a>>,
     total: i64,
-    pager: Pager,
+    pager: Pager<ColumnHref>,
 }
 
 async fn column_redirect() -> Redirect {
@@ -260,27 +189,24 @@ async fn column(State(st): State<AppState>, frame: Frame, q: Query2) -> Response
         ..CatalogFilter::default()
     };
     let src = listing::source(&st).await;
-    let (cats, listed) = match (src.categories().await, src.catalog(&f).await) {
-        (Ok(c), Ok(l)) => (c, l),
-        (Err(e), _) | (_, Err(e)) => return page_error(layout, e),
+    let menus = match src.menus().await {
+        Ok(m) => m,
+        Err(e) => return page_error(layout, e),
     };
-    let (total, rows) = listed;
+    let listed = match src.page(&f).await {
+        Ok(l) => l,
+        Err(e) => return page_error(layout, e),
+    };
     let site = layout.site.clone();
     render_page(
         cache.as_deref().zip(ticket),
         &site,
         &ColumnPage {
             layout,
-            side: side(&cats, "column", None),
-            rows: rows.into_iter().map(row).collect(),
-            total,
-            pager: pager(page, total, |n| {
-                if n == 1 {
-                    "/xxgk/".to_string()
-                } else {
-                    format!("/xxgk/?page={n}")
-                }
-            }),
+            side: Side::new(&menus, "column", None),
+            rows: listed.rows(),
+            total: listed.total,
+            pager: pager(page, listed.total, ColumnHref),
         },
         &[],
     )
@@ -294,13 +220,6 @@ fn bad_query() -> Error {
 }
 
 // ---------------------------------------------------------------- /xxgk/ml
-
-/// An option of a filter menu.
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
 
 /// The catalog's query, parsed once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -395,33 +314,22 @@ impl CatalogQuery {
     }
 
     /// The catalog address with these filters, `sort` and `page`.
-    fn href(&self, oldest_first: bool, page: i64) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(c) = &self.category {
-            parts.push(format!("category={}", enc(c)));
+    fn href(&self, oldest_first: bool, page: i64) -> Href<'_> {
+        Href {
+            q: self,
+            filters: true,
+            oldest_first,
+            page,
         }
-        if let Some(y) = self.year {
-            parts.push(format!("year={y}"));
-        }
-        if let Some(g) = &self.genre {
-            parts.push(format!("genre={}", enc(g)));
-        }
-        if let Some(p) = &self.publisher {
-            parts.push(format!("publisher={}", enc(p)));
-        }
-        if let Some(v) = self.validity {
-            parts.push(format!("validity={}", v.code()));
-        }
-        if oldest_first {
-            parts.push("sort=old".into());
-        }
-        if page > 1 {
-            parts.push(format!("page={page}"));
-        }
-        if parts.is_empty() {
-            "/xxgk/ml".into()
-        } else {
-            format!("/xxgk/ml?{}", parts.join("&"))
+    }
+
+    /// The catalog address of this query's category alone.
+    fn reset_href(&self) -> Href<'_> {
+        Href {
+            q: self,
+            filters: false,
+            oldest_first: false,
+            page: 1,
         }
     }
 
@@ -433,39 +341,85 @@ impl CatalogQuery {
     }
 }
 
+/// A catalog address, written into the page as it is printed (`&` as
+/// `&#38;`, as escaping would write it).
+#[derive(Clone, Copy)]
+struct Href<'a> {
+    q: &'a CatalogQuery,
+    /// Keep year, genre, publisher and validity (else the category alone).
+    filters: bool,
+    oldest_first: bool,
+    page: i64,
+}
+
+impl fmt::Display for Href<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("/xxgk/ml")?;
+        let mut sep = "?";
+        let mut part = |f: &mut fmt::Formatter<'_>, name: &str| -> fmt::Result {
+            f.write_str(sep)?;
+            sep = "&#38;";
+            f.write_str(name)?;
+            f.write_str("=")
+        };
+        if let Some(c) = &self.q.category {
+            part(f, "category")?;
+            write_enc(f, c)?;
+        }
+        if self.filters {
+            if let Some(y) = self.q.year {
+                part(f, "year")?;
+                write!(f, "{y}")?;
+            }
+            if let Some(g) = &self.q.genre {
+                part(f, "genre")?;
+                write_enc(f, g)?;
+            }
+            if let Some(p) = &self.q.publisher {
+                part(f, "publisher")?;
+                write_enc(f, p)?;
+            }
+            if let Some(v) = self.q.validity {
+                part(f, "validity")?;
+                f.write_str(v.code())?;
+            }
+        }
+        if self.oldest_first {
+            part(f, "sort")?;
+            f.write_str("old")?;
+        }
+        if self.page > 1 {
+            part(f, "page")?;
+            write!(f, "{}", self.page)?;
+        }
+        Ok(())
+    }
+}
+
+impl HtmlSafe for Href<'_> {}
+
 #[derive(askama::Template)]
 #[template(path = "public_catalog.html")]
-struct CatalogPage {
+struct CatalogPage<'a> {
     layout: Layout,
-    side: Side,
-    heading: String,
+    side: Side<'a>,
+    heading: &'a str,
     feed_href: String,
     feed_title: String,
     error: Option<String>,
-    category: String,
-    years: Vec<Opt>,
-    genres: Vec<Opt>,
-    publishers: Vec<Opt>,
-    validities: Vec<Opt>,
+    category: &'a str,
+    years: Vec<Opt<'a>>,
+    genres: Vec<Opt<'a>>,
+    publishers: Vec<Opt<'a>>,
+    validities: Vec<Opt<'a>>,
     oldest_first: bool,
-    newest_href: String,
-    oldest_href: String,
-    reset_href: String,
+    newest_href: Href<'a>,
+    oldest_href: Href<'a>,
+    reset_href: Href<'a>,
     filtered: bool,
     total: i64,
-    rows: Vec<Row>,
-    pager: Pager,
-}
-
-fn opts(values: impl IntoIterator<Item = (String, String)>, selected: Option<&str>) -> Vec<Opt> {
-    values
-        .into_iter()
-        .map(|(value, label)| Opt {
-            selected: selected == Some(value.as_str()),
-            value,
-            label,
-        })
-        .collect()
+    rows: Vec<Row<'a>>,
+    pager: Pager<Href<'a>>,
 }
 
 /// The query values that select a catalog page, in a fixed order (the
@@ -494,12 +448,12 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
     }
     let layout = frame.nav("xxgk");
     let src = listing::source(&st).await;
-    let (cats, (years, genres, publishers)) = match src.menus().await {
+    let menus = match src.menus().await {
         Ok(m) => m,
         Err(e) => return page_error(layout, e),
     };
     let parsed = match q {
-        Ok(Query(pairs)) => CatalogQuery::parse(&pairs, &cats),
+        Ok(Query(pairs)) => CatalogQuery::parse(&pairs, &menus.cats),
         Err(_) => Err(bad_query()),
     };
     let (status, error, cq) = match parsed {
@@ -513,60 +467,65 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
             },
         ),
     };
-    let (total, rows) = if error.is_some() {
-        (0, Vec::new())
+    let listed = if error.is_some() {
+        listing::Page::empty()
     } else {
-        match src.catalog(&cq.filter()).await {
+        match src.page(&cq.filter()).await {
             Ok(r) => r,
             Err(e) => return page_error(layout, e),
         }
     };
-    let category = cats.iter().find(|c| Some(&c.code) == cq.category.as_ref());
+    let category = menus
+        .cats
+        .iter()
+        .find(|c| Some(&c.code) == cq.category.as_ref());
     let (heading, feed_href) = match category {
-        Some(c) => (c.name.clone(), format!("/xxgk/feed/{}.atom", enc(&c.code))),
-        None => ("公开目录".to_string(), "/xxgk/feed.atom".to_string()),
+        Some(c) => (c.name.as_str(), format!("/xxgk/feed/{}.atom", enc(&c.code))),
+        None => ("公开目录", "/xxgk/feed.atom".to_string()),
     };
     let year_sel = cq.year.map(|y| y.to_string());
     let validity_sel = cq.validity.map(|v| v.code());
     let site = layout.site.clone();
     let page = CatalogPage {
-        side: side(&cats, "catalog", cq.category.as_deref()),
+        side: Side::new(&menus, "catalog", cq.category.as_deref()),
         feed_title: format!("{} · {heading}", layout.site.agency_name),
         layout,
         heading,
         feed_href,
         error,
-        category: cq.category.clone().unwrap_or_default(),
-        years: opts(
-            years.iter().map(|y| (y.to_string(), format!("{y}年"))),
-            year_sel.as_deref(),
-        ),
-        genres: opts(
-            genres.into_iter().map(|g| (g.clone(), g)),
-            cq.genre.as_deref(),
-        ),
+        category: cq.category.as_deref().unwrap_or_default(),
+        years: menus
+            .year_choices
+            .iter()
+            .map(|c| Opt {
+                value: Esc(&c.value),
+                label: Esc(&c.label),
+                selected: year_sel.as_deref() == Some(c.value.as_str()),
+            })
+            .collect(),
+        genres: opts(&menus.genre_choices, &menus.genres, cq.genre.as_deref()),
         publishers: opts(
-            publishers.into_iter().map(|p| (p.clone(), p)),
+            &menus.publisher_choices,
+            &menus.publishers,
             cq.publisher.as_deref(),
         ),
-        validities: opts(
-            [Validity::Valid, Validity::Expired, Validity::Repealed]
-                .into_iter()
-                .map(|v| (v.code().to_string(), v.label().to_string())),
-            validity_sel,
-        ),
+        // Codes and labels are plain ASCII and Chinese: nothing to escape.
+        validities: [Validity::Valid, Validity::Expired, Validity::Repealed]
+            .into_iter()
+            .map(|v| Opt {
+                value: Esc(v.code()),
+                label: Esc(v.label()),
+                selected: validity_sel == Some(v.code()),
+            })
+            .collect(),
         oldest_first: cq.oldest_first,
         newest_href: cq.href(false, 1),
         oldest_href: cq.href(true, 1),
-        reset_href: CatalogQuery {
-            category: cq.category.clone(),
-            ..CatalogQuery::default()
-        }
-        .href(false, 1),
+        reset_href: cq.reset_href(),
         filtered: cq.filtered(),
-        total,
-        rows: rows.into_iter().map(row).collect(),
-        pager: pager(cq.page, total, |n| cq.href(cq.oldest_first, n)),
+        total: listed.total,
+        rows: listed.rows(),
+        pager: pager(cq.page, listed.total, |n| cq.href(cq.oldest_first, n)),
     };
     // Only a page that answers its query is kept (not a 400).
     if status == StatusCode::OK {
@@ -1086,12 +1045,6 @@ async fn sitemap(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_values_are_percent_encoded_for_links() {
-        assert_eq!(enc("苏州 a&b=c"), "%E8%8B%8F%E5%B7%9E%20a%26b%3Dc");
-        assert_eq!(enc("zcwj_gfxwj"), "zcwj_gfxwj");
-    }
 
     #[test]
     fn xml_text_is_escaped_and_loses_forbidden_control_characters() {

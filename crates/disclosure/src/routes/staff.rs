@@ -9,6 +9,7 @@
 //! reason a 400 on the item page, and neither writes anything.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -31,9 +32,11 @@ use yangguang_webcore::layout::{Frame, Layout};
 
 use crate::draft::Draft;
 use crate::guide::{self, FIELDS, FieldSpec, Guide};
+use crate::listing;
 use crate::model::{Action, Attribute, GROUNDS, SECRECY_CHECKS, Status, Validity};
 use crate::rules::{self, GENRES, Timeliness};
 use crate::store::{self, Item};
+use crate::view::{Menus, Side};
 use crate::{DisclosureError, text};
 
 type Result<T> = std::result::Result<T, DisclosureError>;
@@ -1397,57 +1400,12 @@ pub struct CategoryNode {
     pub children: Vec<String>,
 }
 
-/// The column's left menu (`public_side.html`, as on /xxgk/), with
-/// 公开指南 as the current entry.
-fn column_side(cats: &[store::Category]) -> super::public::Side {
-    use super::public::Node;
-    // Category codes are identifiers; anything else is percent-encoded.
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
-    let node = |c: &store::Category| Node {
-        name: c.name.clone(),
-        href: format!("/xxgk/ml?category={}", enc(&c.code)),
-        current: false,
-        children: Vec::new(),
-    };
-    let tree = cats
-        .iter()
-        .filter(|c| c.parent.is_none())
-        .map(|c| Node {
-            children: cats
-                .iter()
-                .filter(|x| x.parent.as_deref() == Some(c.code.as_str()))
-                .map(node)
-                .collect(),
-            ..node(c)
-        })
-        .collect();
-    super::public::Side {
-        at: "guide",
-        in_tree: false,
-        rules_href: cats
-            .iter()
-            .find(|c| c.name == "规范性文件")
-            .map(|c| format!("/xxgk/ml?category={}", enc(&c.code)))
-            .unwrap_or_else(|| "/xxgk/ml".to_string()),
-        tree,
-    }
-}
-
 #[derive(askama::Template)]
 #[template(path = "xxgk_zn.html")]
-struct ZnPage {
+struct ZnPage<'a> {
     layout: Layout,
-    side: super::public::Side,
+    /// The column's left menu, as on /xxgk/, with 公开指南 current.
+    side: Side<'a>,
     agency: String,
     g: Guide,
     updated: Option<String>,
@@ -1460,12 +1418,12 @@ struct ZnPage {
 
 async fn guide_public(State(st): State<AppState>, frame: Frame) -> Response {
     let k = &st.kernel;
-    let r: Result<(Guide, Option<store::GuideRow>, Vec<store::Category>)> = async {
+    let r: Result<(Guide, Option<store::GuideRow>, Arc<Menus>)> = async {
         let (g, row) = current_guide(k).await?;
-        Ok((g, row, store::categories(k).await?))
+        Ok((g, row, listing::source(&st).await.menus().await?))
     }
     .await;
-    let (g, row, cats) = match r {
+    let (g, row, menus) = match r {
         Ok(x) => x,
         Err(e) => {
             return PageError {
@@ -1476,6 +1434,7 @@ async fn guide_public(State(st): State<AppState>, frame: Frame) -> Response {
             .into_response();
         }
     };
+    let cats = &menus.cats;
     let tree = cats
         .iter()
         .filter(|c| c.parent.is_none())
@@ -1491,7 +1450,7 @@ async fn guide_public(State(st): State<AppState>, frame: Frame) -> Response {
     let owned = |s: &str| guide::lines(s).into_iter().map(str::to_string).collect();
     let agency = frame.layout.site.agency_name.clone();
     let page = ZnPage {
-        side: column_side(&cats),
+        side: Side::new(&menus, "guide", None),
         agency,
         updated: row.and_then(|r| {
             parse_rfc3339(&r.edited_at)
