@@ -27,10 +27,12 @@
 //! for each event: the item's pages, the pages of the items it links to
 //! or is linked from (政策解读 and the document interpreted, whose titles
 //! appear on each other's page) and every catalog and column page. On top
-//! of that, a write made by this node is visible to the very next request:
-//! every audited transaction rewrites the audit head file after it commits
-//! (`yangguang_kernel::audit`), and a lookup that finds the file changed
-//! catches up with the outbox before answering. Two safety nets: a render
+//! of that, a write made by this process is visible to the very next
+//! request: a lookup that finds the database handle's count of audited
+//! commits changed (`Db::audited_commits`, an atomic) catches up with the
+//! outbox before answering; another process on this node (the CLI) is
+//! noticed by the audit head file it rewrites after each audited commit,
+//! looked at every `HEAD_LOOK_MS` at most. Two safety nets: a render
 //! that began before an invalidation is not stored (the epoch), and when
 //! the follower has not completed a catch-up for `STALE` (its database
 //! reads failing or slow) the cache is bypassed rather than trusted.
@@ -46,7 +48,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use sqlx::Row;
 use tokio::sync::{Mutex, Notify};
@@ -67,13 +69,16 @@ pub const HOLE_TTL: Duration = Duration::from_secs(30);
 /// Default bound of the cached HTML, in MiB.
 pub const DEFAULT_MB: usize = 256;
 const BATCH: i64 = 500;
+/// How often (ms) a request looks at the audit head file for another
+/// process's commits on this node.
+const HEAD_LOOK_MS: u64 = 50;
 /// Bookkeeping per entry counted on top of the HTML.
 const OVERHEAD: usize = 96;
 /// Item page variants: 4 display modes × 3 font sizes.
 const ITEM_VARIANTS: u8 = 12;
 
 /// The response header that says whether a page came from the cache.
-pub const X_CACHE: &str = "x-cache";
+pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
 /// Initial capacity of a page being rendered.
 const RENDER_BUFFER: usize = 24 * 1024;
@@ -125,14 +130,16 @@ fn mode(frame: &Frame) -> u8 {
 }
 
 /// Everything of the site settings that a page shows.
-fn same_site(a: &Site, b: &Site) -> bool {
-    a.agency_name == b.agency_name
-        && a.site_name == b.site_name
-        && a.address == b.address
-        && a.phone == b.phone
-        && a.site_code == b.site_code
-        && a.icp == b.icp
-        && a.psb == b.psb
+fn same_site(a: &Arc<Site>, b: &Arc<Site>) -> bool {
+    // Settings are shared as one `Arc` until they change: usually the same.
+    Arc::ptr_eq(a, b)
+        || a.agency_name == b.agency_name
+            && a.site_name == b.site_name
+            && a.address == b.address
+            && a.phone == b.phone
+            && a.site_code == b.site_code
+            && a.icp == b.icp
+            && a.psb == b.psb
 }
 
 /// A fast hash for item keys (integers the cache made canonical; list keys,
@@ -180,7 +187,7 @@ struct Inner {
     clock: VecDeque<(Key, u64)>,
     bytes: usize,
     seq: u64,
-    site: Option<Site>,
+    site: Option<Arc<Site>>,
 }
 
 impl Inner {
@@ -369,6 +376,10 @@ pub struct PageCache {
     head: HeadWatch,
     /// The audit head file as last caught up with (a fingerprint).
     head_seen: AtomicU64,
+    /// This process's audited commits as last caught up with.
+    commits_seen: AtomicU64,
+    /// When (ms after `start`) the head file was last looked at.
+    head_looked: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
     stores: AtomicU64,
@@ -403,6 +414,8 @@ impl PageCache {
                 file: RwLock::new(None),
             },
             head_seen: AtomicU64::new(0),
+            commits_seen: AtomicU64::new(k.db.audited_commits()),
+            head_looked: AtomicU64::new(0),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             stores: AtomicU64::new(0),
@@ -437,15 +450,34 @@ impl PageCache {
         self.head.print()
     }
 
+    /// Whether this node may have committed something since the last
+    /// catch-up: this process's own commits are counted in memory (no
+    /// system call a request); another process's on this node (the CLI)
+    /// replace the audit head file, looked at every `HEAD_LOOK_MS` at most
+    /// (and the follower reads the outbox every 250 ms anyway).
+    fn local_changes(&self) -> bool {
+        if self.k.db.audited_commits() != self.commits_seen.load(Ordering::Acquire) {
+            return true;
+        }
+        let now = self.now_ms();
+        if now.saturating_sub(self.head_looked.load(Ordering::Relaxed)) < HEAD_LOOK_MS {
+            return false;
+        }
+        self.head_looked.store(now, Ordering::Relaxed);
+        self.head_print() != self.head_seen.load(Ordering::Acquire)
+    }
+
     /// Catches up first when this node has committed something since the
     /// last look (read-your-writes on the node that wrote).
     async fn sync_local(&self) {
-        if self.head_print() == self.head_seen.load(Ordering::Acquire) {
+        if !self.local_changes() {
             return;
         }
         let mut f = self.follow.lock().await;
         // Another request may have caught up while this one waited.
-        if self.head_print() == self.head_seen.load(Ordering::Acquire) {
+        if self.k.db.audited_commits() == self.commits_seen.load(Ordering::Acquire)
+            && self.head_print() == self.head_seen.load(Ordering::Acquire)
+        {
             return;
         }
         if let Err(e) = self.follow_outbox(&mut f).await {
@@ -511,7 +543,7 @@ impl PageCache {
     }
 
     /// The site settings changed: nothing rendered before applies.
-    fn reset_site(&self, site: &Site) {
+    fn reset_site(&self, site: &Arc<Site>) {
         let mut inner = self.write();
         if inner.site.as_ref().is_some_and(|s| same_site(s, site)) {
             return;
@@ -531,7 +563,7 @@ impl PageCache {
     /// Keeps a rendered page. `site`: the settings it was rendered with;
     /// `links`: the items whose titles it shows (an item page's 政策解读
     /// and interpreted document).
-    pub fn store(&self, ticket: Ticket, site: &Site, body: Bytes, links: &[i64]) {
+    pub fn store(&self, ticket: Ticket, site: &Arc<Site>, body: Bytes, links: &[i64]) {
         let size = body.len() + ticket.key.size() + OVERHEAD;
         if size > self.cap / 4 {
             return;
@@ -631,6 +663,7 @@ impl PageCache {
     async fn follow_outbox(&self, f: &mut Follow) -> Result<usize> {
         // Whatever committed before this moment is seen by the reads below.
         let began = self.now_ms().max(1);
+        let commits = self.k.db.audited_commits();
         let head = self.head_print();
         let mut ids = BTreeSet::new();
         let mut seen = 0;
@@ -698,6 +731,7 @@ impl PageCache {
             self.drop_items(&ids);
         }
         self.head_seen.store(head, Ordering::Release);
+        self.commits_seen.store(commits, Ordering::Release);
         self.fresh_at.store(began, Ordering::Release);
         Ok(seen)
     }
@@ -752,6 +786,9 @@ fn item_of(topic: &str, payload: &serde_json::Value) -> Option<i64> {
 /// An HTML page response.
 pub fn html(body: Bytes, cache: &'static str) -> Response {
     let mut resp = Response::new(Body::from(body));
+    // Room for these and the security headers the session layer adds:
+    // no regrowth on the way out.
+    *resp.headers_mut() = HeaderMap::with_capacity(8);
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -765,7 +802,7 @@ pub fn html(body: Bytes, cache: &'static str) -> Response {
 /// Renders a page for the cache: on a `ticket`, the HTML is kept.
 pub fn render_page<T: askama::Template>(
     cache: Option<(&PageCache, Ticket)>,
-    site: &Site,
+    site: &Arc<Site>,
     page: &T,
     links: &[i64],
 ) -> Response {

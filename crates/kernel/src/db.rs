@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::any::{AnyArguments, AnyConnectOptions, AnyPoolOptions};
 use sqlx::query::{Query, QueryAs, QueryScalar};
@@ -31,6 +32,9 @@ pub struct Db {
     /// this keeps the audit chain's head consistent without busy retries.
     write_lock: Arc<Mutex<()>>,
     url: String,
+    /// Audited commits made through this handle and its clones: a cheap
+    /// way for this process to notice its own writes.
+    commits: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Db {
@@ -50,6 +54,7 @@ pub struct WriteTx {
     /// The audit chain's new head, written outside the database once the
     /// transaction has committed.
     pub(crate) pending_head: Option<crate::audit::PendingHead>,
+    commits: Arc<AtomicU64>,
     _guard: OwnedMutexGuard<()>,
 }
 
@@ -66,6 +71,7 @@ impl WriteTx {
         self.tx.commit().await?;
         if let Some(head) = self.pending_head {
             head.write()?;
+            self.commits.fetch_add(1, Ordering::Release);
         }
         Ok(())
     }
@@ -131,6 +137,7 @@ impl Db {
             backend,
             write_lock: Arc::new(Mutex::new(())),
             url: url.to_string(),
+            commits: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -151,6 +158,12 @@ impl Db {
         &self.pool
     }
 
+    /// How many audited transactions this handle (and its clones) has
+    /// committed: changes when this process writes.
+    pub fn audited_commits(&self) -> u64 {
+        self.commits.load(Ordering::Acquire)
+    }
+
     /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, so a
     /// reader that later writes cannot hit a stale snapshot).
     pub async fn begin(&self) -> Result<WriteTx> {
@@ -163,6 +176,7 @@ impl Db {
             tx,
             backend: self.backend,
             pending_head: None,
+            commits: self.commits.clone(),
             _guard: guard,
         })
     }

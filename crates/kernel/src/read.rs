@@ -137,10 +137,14 @@ fn statement_rows(
                 ValueRef::Null => Val::Null,
                 ValueRef::Integer(i) => Val::Int(i),
                 ValueRef::Real(f) => Val::Text(f.to_string()),
-                ValueRef::Text(t) | ValueRef::Blob(t) => Val::Text(match std::str::from_utf8(t) {
-                    Ok(s) => s.to_string(),
-                    Err(_) => String::from_utf8_lossy(t).into_owned(),
-                }),
+                // Bodies are kilobytes of Chinese text: the SIMD check is
+                // several times faster than `str::from_utf8` on them.
+                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                    Val::Text(match simdutf8::basic::from_utf8(t) {
+                        Ok(s) => s.to_string(),
+                        Err(_) => String::from_utf8_lossy(t).into_owned(),
+                    })
+                }
             });
         }
         out.push(row);

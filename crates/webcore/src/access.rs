@@ -323,12 +323,16 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     let h = resp.headers_mut();
+    // Named by constants: a name given as text is parsed on every insert.
     h.insert(
-        "x-content-type-options",
+        header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     resp
 }
 
