@@ -90,6 +90,40 @@ async fn verify(k: &Kernel) -> Result<i64, audit::Broken> {
 }
 
 #[tokio::test]
+async fn only_committed_audited_transactions_count_as_this_processs_writes() {
+    for (be, k) in kernels("audit_commits", &[]).await.expect("kernels") {
+        let before = k.db.audited_commits();
+        log_events(&k, 3).await;
+        assert_eq!(k.db.audited_commits(), before + 3, "{be}: three commits");
+        // A clone of the handle (as every part of the application holds)
+        // sees the same count.
+        assert_eq!(k.clone().db.audited_commits(), before + 3, "{be}");
+        // Rolled back: no write happened.
+        let mut tx = k.db.begin().await.expect("begin");
+        audit::success(
+            &mut tx,
+            &k.keys,
+            NOW,
+            &Actor::user("liuyang"),
+            "test.event",
+            "obj:rolled-back",
+            serde_json::json!({}),
+        )
+        .await
+        .expect("append");
+        drop(tx);
+        // Committed without an audit entry: nothing for the page cache.
+        k.db.begin()
+            .await
+            .expect("begin")
+            .commit()
+            .await
+            .expect("commit");
+        assert_eq!(k.db.audited_commits(), before + 3, "{be}: unchanged");
+    }
+}
+
+#[tokio::test]
 async fn audit_chain_intact_counts_every_entry() {
     for (be, k) in kernels("audit_ok", &[]).await.expect("kernels") {
         log_events(&k, 5).await;
