@@ -156,8 +156,8 @@ pub async fn set_members(
     .bind(t.as_str())
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -165,8 +165,7 @@ pub async fn set_members(
         &format!("decision_procedure:{}", t.as_str()),
         serde_json::json!({"chair": chair, "members": members}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// Sets which roles see the per-member vote table of a meeting type.
@@ -199,8 +198,8 @@ pub async fn set_vote_roles(
     .bind(t.as_str())
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -208,8 +207,7 @@ pub async fn set_vote_roles(
         &format!("decision_procedure:{}", t.as_str()),
         serde_json::json!({"vote_roles": codes}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -547,8 +545,8 @@ pub async fn send_notice(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -556,8 +554,7 @@ pub async fn send_notice(
         &object(meeting_id),
         serde_json::json!({"notice_on": fmt_date(today), "meeting_on": fmt_date(m.on), "special": special, "attendees": p.members}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -693,8 +690,8 @@ pub async fn open(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -702,8 +699,7 @@ pub async fn open(
         &object(meeting_id),
         serde_json::json!({"attendance": detail}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// Loads the meeting in session and the agenda topic still open.
@@ -839,8 +835,8 @@ pub async fn recuse(
     .bind(reason.clone())
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -848,8 +844,7 @@ pub async fn recuse(
         &object(meeting_id),
         serde_json::json!({"topic": topic_id, "user": user, "reason": reason}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// Who spoke in the discussion of a topic.
@@ -960,8 +955,8 @@ pub async fn speak(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -969,8 +964,7 @@ pub async fn speak(
         &object(meeting_id),
         serde_json::json!({"topic": topic_id, "user": user, "role": role.as_str(), "sha256": yangguang_kernel::files::hash(content.as_bytes())}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 pub async fn speeches(k: &Kernel, meeting_id: i64, topic_id: i64) -> Result<Vec<Speech>> {
@@ -1076,8 +1070,8 @@ pub async fn cast_vote(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -1085,8 +1079,7 @@ pub async fn cast_vote(
         &object(meeting_id),
         serde_json::json!({"topic": topic_id, "user": user, "vote": vote.as_str(), "opinion": opinion}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// A written opinion of a member absent from the meeting: recorded, never
@@ -1121,8 +1114,8 @@ pub async fn written_opinion(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -1130,8 +1123,7 @@ pub async fn written_opinion(
         &object(meeting_id),
         serde_json::json!({"topic": topic_id, "user": user}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1521,8 +1513,8 @@ pub async fn close(k: &Kernel, now: OffsetDateTime, actor: &Actor, meeting_id: i
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -1530,6 +1522,5 @@ pub async fn close(k: &Kernel, now: OffsetDateTime, actor: &Actor, meeting_id: i
         &object(meeting_id),
         serde_json::json!({}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }

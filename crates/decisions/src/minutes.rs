@@ -204,8 +204,8 @@ pub async fn save_draft(
             .await?;
         }
     }
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -213,8 +213,7 @@ pub async fn save_draft(
         &object(meeting_id),
         serde_json::json!({"sha256": yangguang_kernel::files::hash(body.as_bytes())}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// The principal (the meeting's chair) approves the draft.
@@ -250,8 +249,8 @@ pub async fn approve(
     .bind(meeting_id)
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -259,8 +258,7 @@ pub async fn approve(
         &object(meeting_id),
         serde_json::json!({"sha256": yangguang_kernel::files::hash(x.body.as_bytes())}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// Issues approved minutes: takes the next number of the year and opens
@@ -374,8 +372,8 @@ pub async fn comment(
     .bind(rfc3339(now))
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -383,8 +381,7 @@ pub async fn comment(
         &object(meeting_id),
         serde_json::json!({"sha256": yangguang_kernel::files::hash(body.as_bytes())}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// The principal closes publicity after its end: no change, adjusted
@@ -806,8 +803,8 @@ pub async fn report_progress(
             .execute(tx.conn())
             .await?;
     }
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -815,8 +812,7 @@ pub async fn report_progress(
         &format!("decision_followup:{followup_id}"),
         serde_json::json!({"note": note, "done": done}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// The supervision view: every follow-up with its overdue flag, overdue

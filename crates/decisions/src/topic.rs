@@ -496,8 +496,8 @@ async fn step(
         }
     }
     set_status(tx.conn(), be, topic_id, to).await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -505,8 +505,7 @@ async fn step(
         &object(topic_id),
         serde_json::json!({"from": from.as_str(), "to": to.as_str()}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// The lead unit files the submission form (重大事项会商提交单).
@@ -586,8 +585,8 @@ pub async fn pre_decide(
     .bind(id)
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -595,8 +594,7 @@ pub async fn pre_decide(
         &object(id),
         serde_json::json!({"decision": to.as_str(), "note": note}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// Records the approval step of a higher authority for an adopted topic.
@@ -627,8 +625,8 @@ pub async fn record_higher_approval(
     .bind(id)
     .execute(tx.conn())
     .await?;
-    audit::success(
-        &mut tx,
+    audit::commit_success(
+        tx,
         &k.keys,
         now,
         actor,
@@ -636,6 +634,5 @@ pub async fn record_higher_approval(
         &object(id),
         serde_json::json!({"body": body, "result": result, "on": fmt_date(on)}),
     )
-    .await?;
-    tx.commit().await
+    .await
 }

@@ -456,7 +456,7 @@ impl PageCache {
     /// replace the audit head file, looked at every `HEAD_LOOK_MS` at most
     /// (and the follower reads the outbox every 250 ms anyway).
     fn local_changes(&self) -> bool {
-        if self.k.db.audited_commits() != self.commits_seen.load(Ordering::Acquire) {
+        if !self.own_commits_seen() {
             return true;
         }
         let now = self.now_ms();
@@ -464,7 +464,15 @@ impl PageCache {
             return false;
         }
         self.head_looked.store(now, Ordering::Relaxed);
-        self.head_print() != self.head_seen.load(Ordering::Acquire)
+        !self.head_file_seen()
+    }
+
+    fn own_commits_seen(&self) -> bool {
+        self.k.db.audited_commits() == self.commits_seen.load(Ordering::Acquire)
+    }
+
+    fn head_file_seen(&self) -> bool {
+        self.head_print() == self.head_seen.load(Ordering::Acquire)
     }
 
     /// Catches up first when this node has committed something since the
@@ -475,9 +483,7 @@ impl PageCache {
         }
         let mut f = self.follow.lock().await;
         // Another request may have caught up while this one waited.
-        if self.k.db.audited_commits() == self.commits_seen.load(Ordering::Acquire)
-            && self.head_print() == self.head_seen.load(Ordering::Acquire)
-        {
+        if self.own_commits_seen() && self.head_file_seen() {
             return;
         }
         if let Err(e) = self.follow_outbox(&mut f).await {

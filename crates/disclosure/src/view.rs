@@ -153,8 +153,10 @@ pub struct Node {
     pub children: Vec<Node>,
 }
 
-/// A filter menu option: value and label, both escaped.
+/// A filter menu option: the value as the query carries it, and value and
+/// label escaped for the page.
 pub struct Choice {
+    pub raw: String,
     pub value: String,
     pub label: String,
 }
@@ -167,11 +169,8 @@ pub struct Menus {
     pub tree: Vec<Node>,
     /// 公开制度: the catalog of 规范性文件 (the catalog when there is none).
     pub rules_href: String,
-    pub years: Vec<i32>,
     pub year_choices: Vec<Choice>,
-    pub genres: Vec<String>,
     pub genre_choices: Vec<Choice>,
-    pub publishers: Vec<String>,
     pub publisher_choices: Vec<Choice>,
 }
 
@@ -208,9 +207,10 @@ impl Menus {
             .find(|c| c.name == "规范性文件")
             .map(|c| category_href(&c.code))
             .unwrap_or_else(|| "/xxgk/ml".to_string());
-        let same = |v: &String| {
-            let e = escape_html(v);
+        let same = |raw: String| {
+            let e = escape_html(&raw);
             Choice {
+                raw,
                 value: e.clone(),
                 label: e,
             }
@@ -221,16 +221,14 @@ impl Menus {
             year_choices: years
                 .iter()
                 .map(|y| Choice {
+                    raw: y.to_string(),
                     value: y.to_string(),
                     label: format!("{y}年"),
                 })
                 .collect(),
-            genre_choices: genres.iter().map(same).collect(),
-            publisher_choices: publishers.iter().map(same).collect(),
+            genre_choices: genres.into_iter().map(same).collect(),
+            publisher_choices: publishers.into_iter().map(same).collect(),
             cats,
-            years,
-            genres,
-            publishers,
         }
     }
 }
@@ -272,18 +270,13 @@ pub struct Opt<'a> {
 }
 
 /// The options of one menu, `selected` (raw value) marked.
-pub fn opts<'a>(
-    choices: &'a [Choice],
-    raw: &'a [impl AsRef<str>],
-    selected: Option<&str>,
-) -> Vec<Opt<'a>> {
+pub fn opts<'a>(choices: &'a [Choice], selected: Option<&str>) -> Vec<Opt<'a>> {
     choices
         .iter()
-        .zip(raw)
-        .map(|(c, r)| Opt {
+        .map(|c| Opt {
             value: Esc(&c.value),
             label: Esc(&c.label),
-            selected: selected == Some(r.as_ref()),
+            selected: selected == Some(c.raw.as_str()),
         })
         .collect()
 }

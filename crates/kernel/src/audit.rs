@@ -234,6 +234,21 @@ pub async fn success(
     .await
 }
 
+/// Appends the entry of a successful state change and commits: the last
+/// step of most store functions.
+pub async fn commit_success(
+    mut tx: WriteTx,
+    keys: &Keys,
+    at: OffsetDateTime,
+    actor: &Actor,
+    event_type: &str,
+    object: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    success(&mut tx, keys, at, actor, event_type, object, detail).await?;
+    tx.commit().await
+}
+
 /// Appends one entry in a transaction of its own (for events that change
 /// nothing else, such as a refused sign-in or a CLI run).
 pub async fn record(db: &Db, keys: &Keys, at: OffsetDateTime, event: Event<'_>) -> Result<i64> {

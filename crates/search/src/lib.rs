@@ -514,7 +514,8 @@ impl SearchIndex {
             filters.push((Occur::Must, query::filter_text(f.validity, v)));
         }
         let mut found = (0, Vec::new());
-        let mut found_at = query::Stage::Exact;
+        // Word order re-ranks the best hits when every word was required.
+        let mut reorder = false;
         for stage in query::stages(&words) {
             let text = query::text_query(f, &q.text, &words, stage);
             let query: Box<dyn TQuery> = if filters.is_empty() {
@@ -524,14 +525,14 @@ impl SearchIndex {
                 clauses.extend(filters.iter().map(|(o, c)| (*o, c.box_clone())));
                 Box::new(BooleanQuery::new(clauses))
             };
-            found = run(searcher, query.as_ref(), q, words.len() > 1)?;
-            found_at = stage;
+            reorder = q.order == Order::Relevance && words.len() > 1 && stage != query::Stage::Any;
+            found = run(searcher, query.as_ref(), q, reorder)?;
             if found.0 > 0 {
                 break;
             }
         }
         let (total, mut scored) = found;
-        if q.order == Order::Relevance && found_at != query::Stage::Any {
+        if reorder {
             order::rerank(searcher, f, &words, &mut scored)?;
         }
         let addresses: Vec<DocAddress> = scored

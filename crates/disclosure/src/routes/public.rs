@@ -494,21 +494,9 @@ async fn catalog(State(st): State<AppState>, frame: Frame, q: Query2) -> Respons
         feed_href,
         error,
         category: cq.category.as_deref().unwrap_or_default(),
-        years: menus
-            .year_choices
-            .iter()
-            .map(|c| Opt {
-                value: Esc(&c.value),
-                label: Esc(&c.label),
-                selected: year_sel.as_deref() == Some(c.value.as_str()),
-            })
-            .collect(),
-        genres: opts(&menus.genre_choices, &menus.genres, cq.genre.as_deref()),
-        publishers: opts(
-            &menus.publisher_choices,
-            &menus.publishers,
-            cq.publisher.as_deref(),
-        ),
+        years: opts(&menus.year_choices, year_sel.as_deref()),
+        genres: opts(&menus.genre_choices, cq.genre.as_deref()),
+        publishers: opts(&menus.publisher_choices, cq.publisher.as_deref()),
         // Codes and labels are plain ASCII and Chinese: nothing to escape.
         validities: [Validity::Valid, Validity::Expired, Validity::Repealed]
             .into_iter()

@@ -1395,11 +1395,6 @@ async fn guide_save(State(st): State<AppState>, frame: Frame, f: Fields) -> Resp
 
 // ---- the guide: public page /xxgk/zn -------------------------------------------------
 
-pub struct CategoryNode {
-    pub name: String,
-    pub children: Vec<String>,
-}
-
 #[derive(askama::Template)]
 #[template(path = "xxgk_zn.html")]
 struct ZnPage<'a> {
@@ -1409,7 +1404,6 @@ struct ZnPage<'a> {
     agency: String,
     g: Guide,
     updated: Option<String>,
-    tree: Vec<CategoryNode>,
     how: Vec<String>,
     classification: Vec<String>,
     fees: Vec<String>,
@@ -1434,19 +1428,6 @@ async fn guide_public(State(st): State<AppState>, frame: Frame) -> Response {
             .into_response();
         }
     };
-    let cats = &menus.cats;
-    let tree = cats
-        .iter()
-        .filter(|c| c.parent.is_none())
-        .map(|c| CategoryNode {
-            name: c.name.clone(),
-            children: cats
-                .iter()
-                .filter(|x| x.parent.as_deref() == Some(c.code.as_str()))
-                .map(|x| x.name.clone())
-                .collect(),
-        })
-        .collect();
     let owned = |s: &str| guide::lines(s).into_iter().map(str::to_string).collect();
     let agency = frame.layout.site.agency_name.clone();
     let page = ZnPage {
@@ -1457,7 +1438,6 @@ async fn guide_public(State(st): State<AppState>, frame: Frame) -> Response {
                 .ok()
                 .map(|t| fmt_date_cn(today_cst(t)))
         }),
-        tree,
         how: owned(&g.how_to_obtain),
         classification: owned(&g.classification),
         fees: owned(&g.fees),
