@@ -269,6 +269,9 @@ done
 # its list (the catalog's 15,000 distinct pages last well under a second).
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 start_server 0
+# The server loads the catalog listing in the background once it answers:
+# that start-up work is not a page view, so the runs wait it out.
+wait_idle
 run yg-item-uncached "$SERVER" "$PORT" "$WORK/yg-items-new.txt"
 wait_idle
 run yg-ml-uncached "$SERVER" "$PORT" "$WORK/yg-ml-new.txt"

@@ -141,15 +141,18 @@ pub async fn item(k: &Kernel, id: i64) -> Result<Option<PublicItem>> {
     read_item(k, id, false).await
 }
 
-/// Reads an item with `kernel::read` in one snapshot: this is the hottest
-/// page. The interpreted document's title comes in the item's row; the
-/// version notes and the interpretations in one statement (`kind` 0 / 1).
+/// Reads an item with `kernel::read` in one statement: this is the hottest
+/// page, and one statement is one snapshot without `BEGIN` and `COMMIT`.
+/// Its rows are told apart by the first column: 0 the item (with the
+/// interpreted document's title), 1 a version note, 2 an interpretation.
 async fn read_item(k: &Kernel, id: i64, with_text: bool) -> Result<Option<PublicItem>> {
     static ITEM_SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
         let interprets = "(SELECT v2.title FROM disclosure_items i2 \
              JOIN disclosure_versions v2 ON v2.item_id = i2.id AND v2.version = i2.published_version \
              WHERE i2.id = v.interprets_id AND i2.published_version > 0 \
              AND i2.withdrawn_at IS NULL AND i2.attribute = 'proactive')";
+        // The other kinds fill the first four columns of the item's 24.
+        let rest = ", NULL".repeat(20);
         [false, true].map(|text| {
             let cols = if text {
                 PUBLIC_COLS.to_string()
@@ -157,60 +160,55 @@ async fn read_item(k: &Kernel, id: i64, with_text: bool) -> Result<Option<Public
                 PUBLIC_COLS.replace("v.body_text", "''")
             };
             format!(
-                "SELECT {cols}, {interprets} {PUBLIC_FROM} WHERE i.id = ? AND i.published_version > 0"
+                "SELECT CAST(0 AS BIGINT), {cols}, {interprets} {PUBLIC_FROM} \
+                 WHERE i.id = ? AND i.published_version > 0 \
+                 UNION ALL SELECT CAST(1 AS BIGINT), version, published_on, NULL, change_note{rest} \
+                 FROM disclosure_versions WHERE item_id = ? \
+                 UNION ALL SELECT CAST(2 AS BIGINT), i.id, v.title, NULL, NULL{rest} {PUBLIC_FROM} \
+                 WHERE {LISTED} AND v.interprets_id = ?"
             )
         })
     });
-    static NOTES_SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT CAST(0 AS BIGINT), version, published_on, change_note FROM disclosure_versions WHERE item_id = ? \
-             UNION ALL \
-             SELECT CAST(1 AS BIGINT), i.id, v.title, NULL {PUBLIC_FROM} WHERE {LISTED} AND v.interprets_id = ?"
-        )
-    });
-    let id_v = [Val::Int(id)];
-    let id_v2 = [Val::Int(id), Val::Int(id)];
-    let mut got = read::batch(
-        &k.db,
-        &[
-            (ITEM_SQL[usize::from(with_text)].as_str(), &id_v),
-            (NOTES_SQL.as_str(), &id_v2),
-        ],
-    )
-    .await?;
-    let notes = got.pop().unwrap_or_default();
-    let Some(mut row) = got.pop().and_then(|mut rows| rows.pop()) else {
-        return Ok(None);
-    };
-    // The statements' shapes are fixed above; a shorter row is a bug, not a panic.
-    if row.len() < 24 || notes.iter().any(|n| n.len() < 4) {
+    let ids = [Val::Int(id), Val::Int(id), Val::Int(id)];
+    let rows = read::rows(&k.db, &ITEM_SQL[usize::from(with_text)], &ids).await?;
+    // The statement's shape is fixed above; a shorter row is a bug, not a panic.
+    if rows.iter().any(|r| r.len() < 25) {
         return Err(yangguang_kernel::Error::Internal(
             "item read: unexpected row shape".into(),
         ));
     }
-    if row.get_mut(22).map(|v| v.text()).transpose()?.as_deref() != Some("proactive") {
+    let mut item = None;
+    let mut versions = Vec::new();
+    let mut interpretations = Vec::new();
+    for mut r in rows {
+        match r[0].int()? {
+            0 => item = Some(r),
+            1 => versions.push(VersionNote {
+                version: r[1].int()?,
+                published_on: parse_date(&r[2].text()?)?,
+                change_note: r[4].opt_text()?,
+            }),
+            _ => interpretations.push((r[1].int()?, r[2].text()?)),
+        }
+    }
+    let Some(mut row) = item else {
+        return Ok(None);
+    };
+    row.remove(0);
+    if row[22].text()? != "proactive" {
         return Ok(None);
     }
     let interprets_id = row[21].opt_int()?;
-    let interprets_title = row.get_mut(23).map(|v| v.opt_text()).transpose()?.flatten();
+    let interprets_title = row[23].opt_text()?;
     let mut it = public_from_vals(row)?;
     if let (Some(doc), Some(title)) = (interprets_id, interprets_title) {
         it.interprets = Some((doc, title));
     }
-    for mut n in notes {
-        if n[0].int()? == 0 {
-            it.versions.push(VersionNote {
-                version: n[1].int()?,
-                published_on: parse_date(&n[2].text()?)?,
-                change_note: n[3].opt_text()?,
-            });
-        } else {
-            it.interpretations.push((n[1].int()?, n[2].text()?));
-        }
-    }
     // Sorted here, not by SQL: a few rows, and no temporary b-trees.
-    it.versions.sort_by_key(|v| v.version);
-    it.interpretations.sort_by_key(|(id, _)| *id);
+    versions.sort_by_key(|v| v.version);
+    interpretations.sort_by_key(|(id, _)| *id);
+    it.versions = versions;
+    it.interpretations = interpretations;
     Ok(Some(it))
 }
 

@@ -852,7 +852,19 @@ async fn xss_payloads_in_every_field_render_escaped_on_page_catalog_column_feed_
             page.contains("标题&#60;script&#62;alert(1)&#60;/script&#62;"),
             "{be}"
         );
-        assert!(page.contains("所解读的文件") || page.contains("相关解读"));
+        // The document lists its interpretation, and the interpretation
+        // links back to the document, both by id.
+        let jd_link = format!("<a href=\"/xxgk/item/{jd}\">解读&#60;script&#62;");
+        assert!(
+            page[pos(&page, "<h2 id=\"h-jd\">相关解读</h2>")..].contains(&jd_link),
+            "{be}"
+        );
+        let jd_page = b.get(&format!("/xxgk/item/{jd}")).await.body;
+        let doc_link = format!("<a href=\"/xxgk/item/{id}\">标题&#60;script&#62;");
+        assert!(
+            jd_page[pos(&jd_page, "<h2 id=\"h-doc\">所解读的文件</h2>")..].contains(&doc_link),
+            "{be}"
+        );
         let filtered = b.get(&format!("/xxgk/ml?genre={genre}")).await.body;
         assert_eq!(
             listed(&filtered).len(),

@@ -79,15 +79,16 @@ fn open(path: &str) -> rusqlite::Result<rusqlite::Connection> {
             | OpenFlags::SQLITE_OPEN_URI,
     )?;
     c.execute_batch(
-        "PRAGMA query_only=ON; PRAGMA busy_timeout=10000; PRAGMA mmap_size=1073741824;",
+        "PRAGMA query_only=ON; PRAGMA busy_timeout=10000; PRAGMA mmap_size=68719476736;",
     )?;
     c.set_prepared_statement_cache_capacity(64);
     Ok(c)
 }
 
-/// The rows of each statement, all read in one transaction (one snapshot,
-/// one round of WAL locks instead of one per statement).
-fn sqlite_batch(path: &str, batch: &[(&str, &[Val])]) -> rusqlite::Result<Vec<Vec<Vec<Val>>>> {
+/// The rows of one statement on this thread's connection to `path`. One
+/// statement is one snapshot: a page that needs several kinds of rows
+/// reads them with `UNION ALL`, without `BEGIN` and `COMMIT` round trips.
+fn sqlite_rows(path: &str, sql: &str, params: &[Val]) -> rusqlite::Result<Vec<Vec<Val>>> {
     CONNS.with(|cell| {
         let mut conns = cell.borrow_mut();
         let i = match conns.iter().position(|(p, _)| p == path) {
@@ -100,18 +101,7 @@ fn sqlite_batch(path: &str, batch: &[(&str, &[Val])]) -> rusqlite::Result<Vec<Ve
                 conns.len() - 1
             }
         };
-        let conn = &conns[i].1;
-        let tx = (batch.len() > 1)
-            .then(|| conn.unchecked_transaction())
-            .transpose()?;
-        let mut out = Vec::with_capacity(batch.len());
-        for (sql, params) in batch {
-            out.push(statement_rows(conn, sql, params)?);
-        }
-        if let Some(tx) = tx {
-            tx.commit()?;
-        }
-        Ok(out)
+        statement_rows(&conns[i].1, sql, params)
     })
 }
 
@@ -160,32 +150,27 @@ fn any_val(r: &sqlx::any::AnyRow, i: usize) -> Result<Val> {
     Ok(v.map(Val::Text).unwrap_or(Val::Null))
 }
 
-/// The rows of each statement (SQL with `?` placeholders, and its
-/// parameters); on SQLite from one snapshot.
-pub async fn batch(db: &Db, statements: &[(&str, &[Val])]) -> Result<Vec<Vec<Vec<Val>>>> {
+/// The rows of one statement (SQL with `?` placeholders, and its
+/// parameters): on SQLite read in this thread, elsewhere through the pool.
+pub async fn rows(db: &Db, sql: &str, params: &[Val]) -> Result<Vec<Vec<Val>>> {
     if db.backend() == Backend::Sqlite
         && let Some(path) = sqlite_path(db.url())
     {
-        return sqlite_batch(&path, statements).map_err(|e| Error::Internal(format!("read: {e}")));
+        return sqlite_rows(&path, sql, params).map_err(|e| Error::Internal(format!("read: {e}")));
     }
-    let mut out = Vec::with_capacity(statements.len());
-    for (sql, params) in statements {
-        let mut q = query_dyn(db.backend(), sql.to_string());
-        for p in *params {
-            q = match p {
-                Val::Null => q.bind(None::<String>),
-                Val::Int(i) => q.bind(*i),
-                Val::Text(s) => q.bind(s.clone()),
-            };
-        }
-        let rows = q.fetch_all(db.pool()).await?;
-        out.push(
-            rows.iter()
-                .map(|r| (0..r.len()).map(|i| any_val(r, i)).collect())
-                .collect::<Result<Vec<Vec<Val>>>>()?,
-        );
+    let mut q = query_dyn(db.backend(), sql.to_string());
+    for p in params {
+        q = match p {
+            Val::Null => q.bind(None::<String>),
+            Val::Int(i) => q.bind(*i),
+            Val::Text(s) => q.bind(s.clone()),
+        };
     }
-    Ok(out)
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| (0..r.len()).map(|i| any_val(r, i)).collect())
+        .collect()
 }
 
 #[cfg(test)]

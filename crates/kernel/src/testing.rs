@@ -12,8 +12,12 @@ use crate::{Kernel, Result};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A fresh, empty directory under the system temp dir.
+/// A fresh, empty directory under the system temp dir. The first call in
+/// a test process removes the directories of test processes that have
+/// ended (their pid is in the name), so runs do not fill the disk.
 pub fn temp_dir(tag: &str) -> PathBuf {
+    static SWEEP: std::sync::Once = std::sync::Once::new();
+    SWEEP.call_once(sweep_ended_runs);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -23,6 +27,32 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::create_dir_all(&dir);
     dir
+}
+
+/// Removes `yg-<tag>-<pid>-…` directories whose process is gone. Only
+/// where `/proc` tells which processes run; a tag may contain dashes, so
+/// the pid is the third field from the end.
+fn sweep_ended_runs() {
+    let proc_fs = std::path::Path::new("/proc/self");
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    if !proc_fs.exists() {
+        return;
+    }
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("yg-") else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.rsplitn(4, '-').collect();
+        let [_, _, pid, _] = fields[..] else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !std::path::Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// The PostgreSQL server for tests, if any.

@@ -661,3 +661,33 @@ async fn migrations_apply_once() {
         assert!(again.is_empty(), "{be}");
     }
 }
+
+#[tokio::test]
+async fn in_thread_reads_see_committed_writes_and_keep_value_kinds() {
+    use yangguang_kernel::read::{self, Val};
+    for (be, k) in kernels("read_rows", &[]).await.expect("kernels") {
+        let sql = "SELECT code, name, CAST(NULL AS TEXT), CAST(LENGTH(code) AS BIGINT) \
+                   FROM agencies WHERE code = ?";
+        let code = [Val::Text("AJJ".into())];
+        assert!(
+            read::rows(&k.db, sql, &code)
+                .await
+                .expect("before")
+                .is_empty(),
+            "{be}"
+        );
+        agency(&k).await;
+        // The page reader's own connection sees the pool's commit at once.
+        let rows = read::rows(&k.db, sql, &code).await.expect("after");
+        assert_eq!(
+            rows,
+            vec![vec![
+                Val::Text("AJJ".into()),
+                Val::Text("苏州市安全生产监督管理局".into()),
+                Val::Null,
+                Val::Int(3),
+            ]],
+            "{be}"
+        );
+    }
+}
