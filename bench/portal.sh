@@ -30,8 +30,10 @@
 #   ITEMS=100000 ROUNDS=3 PORT=18281 NGINX_PORT=18282 THREADS=1 KEEP=0
 #   EXTRA_INDEX=1  also create an index on disclosure_items(interprets_id)
 #                  after loading (not in the migrations: shows its effect)
-#   WORKERS=n      the server's worker threads (TOKIO_WORKER_THREADS; default:
-#                  one a core). WORKERS=1 matches nginx's one worker.
+#   WORKERS=n      the server's worker threads (TOKIO_WORKER_THREADS). Default
+#                  1: nginx runs one worker, so each side gets one thread and
+#                  wrk the other core. WORKERS=2 is the server's own default
+#                  on this 2-core machine (one worker thread a core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -42,6 +44,7 @@ PORT=${PORT:-18281}
 NGPORT=${NGINX_PORT:-18282}
 THREADS=${THREADS:-1}
 ROUNDS=${ROUNDS:-3}
+WORKERS=${WORKERS:-1}
 CACHED_ITEMS=1000
 CACHED_LISTS=50
 
@@ -98,7 +101,7 @@ fi
 DB_MB=$(du -m "$DATA/yangguang.db" | cut -f1)
 
 start_server() { # [page cache MB]
-  [ -n "${WORKERS:-}" ] && export TOKIO_WORKER_THREADS=$WORKERS
+  export TOKIO_WORKER_THREADS=$WORKERS
   YANGGUANG_PAGE_CACHE_MB=${1:-256} "$BIN" serve --data-dir "$DATA" --addr "127.0.0.1:$PORT" >/dev/null 2>>"$WORK/server.log" &
   SERVER=$!
   for _ in $(seq 1 240); do
@@ -286,7 +289,7 @@ echo "yangguang portal vs nginx: $ITEMS items on SQLite ($DB_MB MB), loaded in $
 echo "first render of the $CACHED_ITEMS + $CACHED_LISTS cached pages with curl: ${RENDER_SECS}s"
 echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
 echo "wrk -t$THREADS -c$CONNS -d${DURATION}s --latency, median of $ROUNDS rounds for cached and nginx;"
-echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), one worker, access_log off, sendfile on; yangguang: ${WORKERS:-$(nproc)} worker thread(s)"
+echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), one worker, access_log off, sendfile on; yangguang: $WORKERS worker thread(s)"
 echo "average page: item $(( ITEM_BYTES / CACHED_ITEMS )) B, catalog $(( ML_BYTES / CACHED_LISTS )) B${EXTRA_INDEX:+; EXTRA_INDEX=$EXTRA_INDEX}"
 echo
 printf '| %-7s | %-27s | %9s | %8s | %8s | %12s | %8s |\n' page server "req/s" p50 p99 "server CPU" "vs nginx"
