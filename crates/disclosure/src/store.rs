@@ -830,6 +830,29 @@ pub async fn guide_rows(k: &Kernel, limit: i64) -> Result<Vec<GuideRow>> {
         .collect()
 }
 
+/// The latest saved guide settings, read in-thread (`kernel::read`): the
+/// public guide page asks on every view.
+pub async fn latest_guide(k: &Kernel) -> Result<Option<GuideRow>> {
+    let rows = yangguang_kernel::read::rows(
+        &k.db,
+        "SELECT id, settings, edited_by, edited_at FROM disclosure_guide ORDER BY id DESC LIMIT 1",
+        &[],
+    )
+    .await?;
+    let Some(mut r) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    if r.len() < 4 {
+        return Err(DisclosureError::Internal("guide row too short".into()));
+    }
+    Ok(Some(GuideRow {
+        id: r[0].int()?,
+        settings: r[1].text()?,
+        edited_by: r[2].text()?,
+        edited_at: r[3].text()?,
+    }))
+}
+
 /// Saves the guide's settings as a new row (the history is kept), audited
 /// as `disclosure.guide.update` with the labels of the changed fields.
 pub async fn save_guide(

@@ -145,14 +145,30 @@ pub async fn agency_by_code(k: &Kernel, code: &str) -> Result<Option<Agency>> {
 }
 
 /// The first agency registered: the one a single-agency site serves.
+/// The first agency (the one this system serves). Read in-thread: public
+/// pages such as the guide ask for it on every view.
 pub async fn main_agency(k: &Kernel) -> Result<Option<Agency>> {
-    let row = query(
-        k.db.backend(),
+    let rows = crate::read::rows(
+        &k.db,
         "SELECT id, code, name, short_name, doc_prefix, address, phone FROM agencies ORDER BY id LIMIT 1",
+        &[],
     )
-    .fetch_optional(k.db.pool())
     .await?;
-    row.as_ref().map(agency_from).transpose()
+    let Some(mut r) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    if r.len() < 7 {
+        return Err(Error::Internal("agency row too short".into()));
+    }
+    Ok(Some(Agency {
+        id: r[0].int()?,
+        code: r[1].text()?,
+        name: r[2].text()?,
+        short_name: r[3].text()?,
+        doc_prefix: r[4].text()?,
+        address: r[5].text()?,
+        phone: r[6].text()?,
+    }))
 }
 
 /// The kinds of division: (code, label).

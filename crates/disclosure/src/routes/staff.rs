@@ -1241,9 +1241,13 @@ async fn step(
 
 /// The guide in force: the latest saved settings, or the defaults built
 /// from the agency and the category tree; with when it was saved.
-pub async fn current_guide(k: &Kernel) -> Result<(Guide, Option<store::GuideRow>)> {
-    let latest = store::guide_rows(k, 1).await?.into_iter().next();
-    match latest {
+/// The guide's settings: the latest saved, else the defaults made from the
+/// agency and the category tree (`cats` when the caller has it at hand).
+pub async fn current_guide(
+    k: &Kernel,
+    cats: Option<&[store::Category]>,
+) -> Result<(Guide, Option<store::GuideRow>)> {
+    match store::latest_guide(k).await? {
         Some(row) => match serde_json::from_str::<Guide>(&row.settings) {
             Ok(g) => Ok((g, Some(row))),
             Err(e) => Err(DisclosureError::Internal(format!(
@@ -1252,8 +1256,11 @@ pub async fn current_guide(k: &Kernel) -> Result<(Guide, Option<store::GuideRow>
         },
         None => {
             let agency = org_store::main_agency(k).await?;
-            let cats = store::categories(k).await?;
-            Ok((Guide::default_for(agency.as_ref(), &cats), None))
+            let g = match cats {
+                Some(cats) => Guide::default_for(agency.as_ref(), cats),
+                None => Guide::default_for(agency.as_ref(), &store::categories(k).await?),
+            };
+            Ok((g, None))
         }
     }
 }
@@ -1305,7 +1312,7 @@ async fn show_guide(
 ) -> Response {
     let k = &st.kernel;
     let r: Result<(Guide, bool, Vec<HistoryRow>)> = async {
-        let (g, latest) = current_guide(k).await?;
+        let (g, latest) = current_guide(k, None).await?;
         let names = names(k).await?;
         let rows = store::guide_rows(k, 50).await?;
         let parsed: Vec<Option<Guide>> = rows
@@ -1372,7 +1379,7 @@ async fn guide_save(State(st): State<AppState>, frame: Frame, f: Fields) -> Resp
     let k = &st.kernel;
     let r = async {
         let g = Guide::parse(|n| f.get(n).to_string())?;
-        let (before, _) = current_guide(k).await?;
+        let (before, _) = current_guide(k, None).await?;
         let changed = g.changed_from(&before);
         let json = serde_json::to_value(&g)
             .map_err(|e| DisclosureError::Internal(format!("公开指南设置无法保存：{e}")))?;
@@ -1413,8 +1420,10 @@ struct ZnPage<'a> {
 async fn guide_public(State(st): State<AppState>, frame: Frame) -> Response {
     let k = &st.kernel;
     let r: Result<(Guide, Option<store::GuideRow>, Arc<Menus>)> = async {
-        let (g, row) = current_guide(k).await?;
-        Ok((g, row, listing::source(&st).await.menus().await?))
+        // The menus hold the category tree the defaults are made from.
+        let menus = listing::source(&st).await.menus().await?;
+        let (g, row) = current_guide(k, Some(&menus.cats)).await?;
+        Ok((g, row, menus))
     }
     .await;
     let (g, row, menus) = match r {
