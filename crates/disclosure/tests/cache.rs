@@ -22,14 +22,12 @@ use yangguang_disclosure::public::{self, CatalogFilter};
 use yangguang_disclosure::view::{Choice, Row};
 use yangguang_disclosure::{settings, store, text};
 use yangguang_kernel::audit::Actor;
-use yangguang_kernel::db::Db;
-use yangguang_kernel::keys::Keys;
 use yangguang_kernel::org::Role;
-use yangguang_kernel::testing::{kernels, temp_dir};
+use yangguang_kernel::testing::kernels;
 use yangguang_kernel::{Kernel, timefmt};
 use yangguang_web::AppState;
 use yangguang_web::layout::{Frame, Layout};
-use yangguang_web::testing::{signed_in, state_for};
+use yangguang_web::testing::{second_node, signed_in, state_for};
 
 /// How long a change may take to show on another node (the promise).
 const WITHIN: Duration = Duration::from_secs(1);
@@ -43,18 +41,6 @@ async fn states(tag: &str) -> Vec<(&'static str, AppState)> {
         out.push((be, state_for(k).await));
     }
     out
-}
-
-/// A second node on the same database: its own data directory (so its own
-/// audit head) and its own cache, search index and outbox followers.
-async fn second_node(st: &AppState, tag: &str) -> AppState {
-    let dir = temp_dir(tag);
-    let db = Db::connect(st.kernel.db.url()).await.expect("connect");
-    let keys = Keys::for_tests(dir.join("audit-head"));
-    let k = Kernel::open(db, keys, dir, &yangguang_web::migrations())
-        .await
-        .expect("kernel");
-    state_for(k).await
 }
 
 fn draft(title: &str, body: &str) -> Draft {

@@ -20,9 +20,17 @@ pub mod sweeper;
 
 use yangguang_kernel::migrate::Migration;
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    module: "requests",
-    version: 1,
-    name: "applications, pauses, consultations, timeline, replies, cases, annual reports",
-    sql: include_str!("../migrations/0001_requests.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        module: "requests",
+        version: 1,
+        name: "applications, pauses, consultations, timeline, replies, cases, annual reports",
+        sql: include_str!("../migrations/0001_requests.sql"),
+    },
+    Migration {
+        module: "requests",
+        version: 2,
+        name: "follow-page failure counts shared by every node",
+        sql: include_str!("../migrations/0002_follow_failures.sql"),
+    },
+];

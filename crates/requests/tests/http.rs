@@ -13,7 +13,7 @@ use yangguang_kernel::org_store::{self, NewDivision, NewPost};
 use yangguang_kernel::testing::kernels;
 use yangguang_kernel::timefmt::{self, fmt_date, today_cst};
 use yangguang_web::AppState;
-use yangguang_web::testing::{AGENCY, Browser, Page, signed_in, state_for};
+use yangguang_web::testing::{AGENCY, Browser, Page, second_node, signed_in, state_for};
 
 async fn states(tag: &str) -> Vec<(&'static str, AppState)> {
     let mut out = Vec::new();
@@ -142,22 +142,43 @@ async fn the_public_applies_without_an_account_and_follows_with_number_and_code(
             assert!(p.body.contains("申请编号或查询码不正确"), "{be}");
             assert!(!p.body.contains("张三"), "{be}");
         }
-        // Five wrong codes lock the number (even the right code is refused).
-        for _ in 0..5 {
-            public
-                .post(
-                    "/xxgk/ysqgk/cx",
-                    &[("action", "view"), ("app_no", &no), ("code", "ABCDEFGH")],
-                )
-                .await;
+        // Five wrong codes lock the number (even the right code is refused),
+        // counted across the nodes: one wrong pair above, three here, one
+        // on a second node.
+        let wrong = [
+            ("action", "view"),
+            ("app_no", no.as_str()),
+            ("code", "ABCDEFGH"),
+        ];
+        let right = [
+            ("action", "view"),
+            ("app_no", no.as_str()),
+            ("code", code.as_str()),
+        ];
+        for _ in 0..3 {
+            public.post("/xxgk/ysqgk/cx", &wrong).await;
         }
-        let p = public
-            .post(
-                "/xxgk/ysqgk/cx",
-                &[("action", "view"), ("app_no", &no), ("code", &code)],
-            )
-            .await;
-        assert_eq!(p.status, StatusCode::NOT_FOUND, "{be}: rate-limited");
+        let node2 = second_node(&st, "ysq-public-node2").await;
+        let mut public2 = Browser::new(&node2);
+        let p = public2.post("/xxgk/ysqgk/cx", &right).await;
+        assert_eq!(
+            p.status,
+            StatusCode::OK,
+            "{be}: four wrong pairs still allow"
+        );
+        public2.post("/xxgk/ysqgk/cx", &wrong).await;
+        for (node, b) in [(1, &mut public), (2, &mut public2)] {
+            let p = b.post("/xxgk/ysqgk/cx", &right).await;
+            assert_eq!(
+                p.status,
+                StatusCode::NOT_FOUND,
+                "{be}: node {node} rate-limited"
+            );
+            assert!(
+                p.body.contains("申请编号或查询码不正确"),
+                "{be}: node {node}"
+            );
+        }
     }
 }
 

@@ -162,6 +162,20 @@ pub async fn state_for(k: Kernel) -> AppState {
     crate::state(k, true).await
 }
 
+/// Another node of the same deployment: its own process state (data
+/// directory, audit head, caches, followers), the same database.
+pub async fn second_node(st: &AppState, tag: &str) -> AppState {
+    let dir = yangguang_kernel::testing::temp_dir(tag);
+    let db = yangguang_kernel::db::Db::connect(st.kernel.db.url())
+        .await
+        .expect("connect");
+    let keys = yangguang_kernel::keys::Keys::for_tests(dir.join("audit-head"));
+    let k = Kernel::open(db, keys, dir, &crate::migrations())
+        .await
+        .expect("kernel");
+    state_for(k).await
+}
+
 /// Creates `username` with `role` (and a TOTP second factor when the role
 /// needs one); returns the TOTP secret if any.
 pub async fn add_user(st: &AppState, username: &str, role: Role) -> Option<Vec<u8>> {

@@ -1,107 +1,142 @@
 //! Rate limit on following applications: wrong number/code pairs are
 //! counted per application number (and per client behind a proxy); over
 //! the limit, every attempt gets the same refusal as a wrong pair. The
-//! counts live in the application state (one per database).
+//! counts are rows in the database, so every node of a deployment sees
+//! the same ones: N nodes do not give N times the tries.
+//!
+//! The counters are security state, not records the law keeps: a window
+//! starts again after `WINDOW`, and a wrong pair is not an audit entry (an
+//! anonymous caller could otherwise grow the audit log at will).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use yangguang_webcore::AppState;
+use sqlx::Row;
+use time::{Duration, OffsetDateTime};
+use yangguang_kernel::db::query;
+use yangguang_kernel::timefmt::{parse_rfc3339, rfc3339};
+use yangguang_kernel::{Kernel, Result};
 
 /// Failures allowed per application number in a window.
-pub const PER_NUMBER: u32 = 5;
+pub const PER_NUMBER: i64 = 5;
 /// Failures allowed per client in a window.
-pub const PER_CLIENT: u32 = 20;
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const PER_CLIENT: i64 = 20;
+pub const WINDOW: Duration = Duration::minutes(15);
 /// Without a proxy header there is no client to tell apart; the limit per
 /// number alone keeps a 40-bit code out of reach (5 tries per 15 minutes).
 pub const NO_CLIENT: &str = "direct";
 
-type Counts = HashMap<String, (u32, Instant)>;
+/// Whether a window that started at `start` still counts at `now`.
+pub fn in_window(start: OffsetDateTime, now: OffsetDateTime) -> bool {
+    now - start < WINDOW
+}
 
-#[derive(Clone, Default)]
-pub struct Limiter(Arc<Mutex<Counts>>);
+/// Whether `failures` counted since `start` still allow another try.
+pub fn allows(failures: i64, start: OffsetDateTime, now: OffsetDateTime, limit: i64) -> bool {
+    !in_window(start, now) || failures < limit
+}
 
-impl Limiter {
-    /// The state's limiter, created on first use.
-    pub fn of(st: &AppState) -> Limiter {
-        if let Some(l) = st.service::<Limiter>() {
-            return l;
-        }
-        let l = Limiter::default();
-        st.provide(l.clone());
-        st.service::<Limiter>().unwrap_or(l)
+fn number_key(app_no: &str) -> String {
+    format!("n:{}", app_no.trim().to_ascii_uppercase())
+}
+
+fn client_key(client: &str) -> String {
+    format!("c:{client}")
+}
+
+/// The keys a failure counts against, each with its limit.
+fn keys(client: &str, app_no: &str) -> Vec<(String, i64)> {
+    let mut k = vec![(number_key(app_no), PER_NUMBER)];
+    if client != NO_CLIENT {
+        k.push((client_key(client), PER_CLIENT));
     }
+    k
+}
 
-    fn with<R>(&self, f: impl FnOnce(&mut Counts) -> R) -> R {
-        let mut m = match self.0.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        if m.len() > 100_000 {
-            m.retain(|_, (_, t)| t.elapsed() < WINDOW);
-        }
-        f(&mut m)
-    }
-
-    pub fn allowed(&self, client: &str, app_no: &str) -> bool {
-        let [n, c] = keys(client, app_no);
-        self.with(|m| {
-            count(m, &n) < PER_NUMBER && (client == NO_CLIENT || count(m, &c) < PER_CLIENT)
-        })
-    }
-
-    pub fn failed(&self, client: &str, app_no: &str) {
-        self.with(|m| {
-            for k in keys(client, app_no) {
-                let e = m.entry(k).or_insert((0, Instant::now()));
-                if e.1.elapsed() >= WINDOW {
-                    *e = (0, Instant::now());
-                }
-                e.0 += 1;
+/// Whether `client` may try a code for `app_no` now.
+pub async fn allowed(k: &Kernel, client: &str, app_no: &str, now: OffsetDateTime) -> Result<bool> {
+    for (key, limit) in keys(client, app_no) {
+        let row = query(
+            k.db.backend(),
+            "SELECT failures, window_start FROM ysq_follow_failures WHERE key = ?",
+        )
+        .bind(&key)
+        .fetch_optional(k.db.pool())
+        .await?;
+        if let Some(r) = row {
+            let failures: i64 = r.try_get(0)?;
+            let start = parse_rfc3339(&r.try_get::<String, _>(1)?)?;
+            if !allows(failures, start, now, limit) {
+                return Ok(false);
             }
-        });
+        }
     }
+    Ok(true)
 }
 
-fn keys(client: &str, app_no: &str) -> [String; 2] {
-    [
-        format!("n:{}", app_no.trim().to_ascii_uppercase()),
-        format!("c:{client}"),
-    ]
-}
-
-fn count(m: &Counts, key: &str) -> u32 {
-    m.get(key)
-        .filter(|(_, t)| t.elapsed() < WINDOW)
-        .map(|(n, _)| *n)
-        .unwrap_or(0)
+/// Counts a wrong pair against the number and the client, in one
+/// statement per key: two nodes counting at once both count.
+pub async fn failed(k: &Kernel, client: &str, app_no: &str, now: OffsetDateTime) -> Result<()> {
+    let mut tx = k.db.begin().await?;
+    let (at, expired) = (rfc3339(now), rfc3339(now - WINDOW));
+    for (key, _) in keys(client, app_no) {
+        query(
+            tx.backend(),
+            "INSERT INTO ysq_follow_failures (key, failures, window_start) VALUES (?, 1, ?) \
+             ON CONFLICT (key) DO UPDATE SET \
+             failures = CASE WHEN ysq_follow_failures.window_start <= ? THEN 1 \
+                        ELSE ysq_follow_failures.failures + 1 END, \
+             window_start = CASE WHEN ysq_follow_failures.window_start <= ? THEN excluded.window_start \
+                        ELSE ysq_follow_failures.window_start END",
+        )
+        .bind(&key)
+        .bind(&at)
+        .bind(&expired)
+        .bind(&expired)
+        .execute(tx.conn())
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::datetime;
+
+    const T0: OffsetDateTime = datetime!(2026-11-26 09:00 UTC);
 
     #[test]
-    fn five_wrong_codes_for_a_number_lock_it_for_everyone() {
-        let l = Limiter::default();
-        let no = "YSQ-2099-000001";
-        for _ in 0..PER_NUMBER {
-            assert!(l.allowed(NO_CLIENT, no));
-            l.failed(NO_CLIENT, no);
-        }
-        assert!(!l.allowed("10.0.0.9", no));
-        assert!(l.allowed(NO_CLIENT, "YSQ-2099-000002"));
+    fn a_window_lasts_fifteen_minutes() {
+        assert!(in_window(
+            T0,
+            T0 + Duration::minutes(14) + Duration::seconds(59)
+        ));
+        assert!(!in_window(T0, T0 + Duration::minutes(15)));
     }
 
     #[test]
-    fn a_client_behind_a_proxy_is_limited_across_numbers() {
-        let l = Limiter::default();
-        for i in 0..PER_CLIENT {
-            l.failed("10.0.0.7", &format!("YSQ-2099-{i:06}"));
-        }
-        assert!(!l.allowed("10.0.0.7", "YSQ-2099-999999"));
-        assert!(l.allowed("10.0.0.8", "YSQ-2099-999999"));
+    fn five_failures_on_a_number_stop_it_until_the_window_ends() {
+        assert!(allows(PER_NUMBER - 1, T0, T0, PER_NUMBER));
+        assert!(!allows(
+            PER_NUMBER,
+            T0,
+            T0 + Duration::minutes(1),
+            PER_NUMBER
+        ));
+        assert!(allows(PER_NUMBER, T0, T0 + WINDOW, PER_NUMBER));
+    }
+
+    #[test]
+    fn a_client_without_a_proxy_header_is_counted_by_number_only() {
+        assert_eq!(
+            keys(NO_CLIENT, " ysq-2099-000001 "),
+            vec![("n:YSQ-2099-000001".to_string(), PER_NUMBER)]
+        );
+        assert_eq!(
+            keys("10.0.0.7", "YSQ-2099-000001"),
+            vec![
+                ("n:YSQ-2099-000001".to_string(), PER_NUMBER),
+                ("c:10.0.0.7".to_string(), PER_CLIENT)
+            ]
+        );
     }
 }

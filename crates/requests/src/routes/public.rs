@@ -16,7 +16,7 @@ use yangguang_webcore::error::{PageError, render};
 use yangguang_webcore::forms::Fields;
 use yangguang_webcore::layout::{Frame, Layout};
 
-use super::limit::Limiter;
+use super::limit;
 use crate::model::{self, ApplicationForm};
 use crate::rules::{Channel, ReceiptEvidence};
 use crate::store::{self, Application, Arrival, Receipt};
@@ -419,16 +419,20 @@ async fn follow(
             },
         )
     };
-    let limiter = Limiter::of(&st);
-    if !limiter.allowed(&who, &app_no) {
-        return refuse(frame, app_no);
-    }
-    let found = match store::find_by_code(&st.kernel, &app_no, &code).await {
+    let now = timefmt::now();
+    let found = match limit::allowed(&st.kernel, &who, &app_no, now).await {
+        Ok(false) => return refuse(frame, app_no),
+        Ok(true) => store::find_by_code(&st.kernel, &app_no, &code).await,
+        Err(e) => Err(e),
+    };
+    let found = match found {
         Ok(f) => f,
         Err(e) => return page_error(e, frame.nav("xxgk")),
     };
     let Some(a) = found else {
-        limiter.failed(&who, &app_no);
+        if let Err(e) = limit::failed(&st.kernel, &who, &app_no, now).await {
+            return page_error(e, frame.nav("xxgk"));
+        }
         return refuse(frame, app_no);
     };
     let k = &st.kernel;
