@@ -7,13 +7,12 @@
 
 use axum::http::StatusCode;
 use yangguang_kernel::Kernel;
-use yangguang_kernel::audit::Actor;
 use yangguang_kernel::db::query_scalar;
 use yangguang_kernel::org::Role;
 use yangguang_kernel::testing::kernels;
 use yangguang_kernel::timefmt::{self, fmt_date, today_cst};
 use yangguang_web::AppState;
-use yangguang_web::testing::{Browser, Page, signed_in, state_for};
+use yangguang_web::testing::{Browser, Page, form_action, signed_in, state_for};
 
 async fn states(tag: &str) -> Vec<(&'static str, AppState)> {
     let mut out = Vec::new();
@@ -131,19 +130,34 @@ async fn meeting_pages_enforce_membership_single_votes_and_minutes_approval() {
         let step = format!("{topic_url}/step");
         let page = p.author.get(&topic_url).await;
         assert!(page.body.contains("10 万元以上"), "{}", page.body);
+        // Materials go up through the page's own upload form: multipart,
+        // with the CSRF token in the form's action as a browser sends it.
+        let upload = form_action(&page.body, "multipart/form-data").expect("upload form");
+        let attachment = [("purpose", "attachment"), ("done_on", "")];
+        let before = writes(&k).await;
+        let r = p
+            .author
+            .post_multipart(&upload, &attachment, ("", b""))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{be}: no file");
+        assert!(r.body.contains("请选择要上传的文件"), "{be}: {}", r.body);
+        assert_eq!(writes(&k).await, before, "{be}: nothing written");
+        let report = "三种车型比选".as_bytes();
+        let r = p
+            .outsider
+            .post_multipart(&upload, &attachment, ("车辆比选报告.txt", report))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{be}: not the author");
+        ok(
+            &p.author
+                .post_multipart(&upload, &attachment, ("车辆比选报告.txt", report))
+                .await,
+            "upload",
+        );
+        let page = p.author.get(&topic_url).await;
+        assert!(page.body.contains("车辆比选报告.txt"), "{be}: listed");
         let hash = {
             let id: i64 = tid.parse().expect("topic id");
-            yangguang_decisions::topic::add_attachment(
-                &k,
-                timefmt::now(),
-                &Actor::user("author"),
-                id,
-                "车辆比选报告.txt",
-                "text/plain",
-                "三种车型比选".as_bytes(),
-            )
-            .await
-            .expect("attachment");
             yangguang_decisions::topic::attachments(&k, id)
                 .await
                 .expect("list")[0]
@@ -151,7 +165,9 @@ async fn meeting_pages_enforce_membership_single_votes_and_minutes_approval() {
                 .clone()
         };
         let file_url = format!("{topic_url}/files/{hash}");
-        assert_eq!(p.author.get(&file_url).await.status, StatusCode::OK);
+        let file = p.author.get(&file_url).await;
+        assert_eq!(file.status, StatusCode::OK, "{be}");
+        assert_eq!(file.body, "三种车型比选", "{be}: the bytes uploaded");
         assert_eq!(
             p.wang.get(&file_url).await.status,
             StatusCode::FORBIDDEN,

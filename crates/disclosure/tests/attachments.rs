@@ -137,27 +137,6 @@ const HTML: &[u8] = b"<!doctype html><html><script>alert(1)</script></html>";
 
 // ---- HTTP -------------------------------------------------------------------------
 
-fn cookie_header(b: &Browser) -> String {
-    b.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-const BOUNDARY: &str = "----yangguang-test-7d3a91";
-
-fn multipart_body(filename: &str, bytes: &[u8]) -> Vec<u8> {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
 /// Uploads like the item page's form does: multipart, CSRF token in the
 /// query (or none at all).
 async fn upload(b: &mut Browser, item: i64, filename: &str, bytes: &[u8], csrf: bool) -> Page {
@@ -167,15 +146,7 @@ async fn upload(b: &mut Browser, item: i64, filename: &str, bytes: &[u8], csrf: 
     } else {
         format!("/staff/disclosure/{item}/attachments")
     };
-    let req = Request::post(uri)
-        .header(header::COOKIE, cookie_header(b))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(Body::from(multipart_body(filename, bytes)))
-        .expect("request");
-    b.send(req).await
+    b.post_multipart(&uri, &[], (filename, bytes)).await
 }
 
 /// A GET whose headers and raw bytes the test reads.

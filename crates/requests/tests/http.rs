@@ -13,7 +13,9 @@ use yangguang_kernel::org_store::{self, NewDivision, NewPost};
 use yangguang_kernel::testing::kernels;
 use yangguang_kernel::timefmt::{self, fmt_date, today_cst};
 use yangguang_web::AppState;
-use yangguang_web::testing::{AGENCY, Browser, Page, second_node, signed_in, state_for};
+use yangguang_web::testing::{
+    AGENCY, Browser, Page, form_action, second_node, signed_in, state_for,
+};
 
 async fn states(tag: &str) -> Vec<(&'static str, AppState)> {
     let mut out = Vec::new();
@@ -358,6 +360,25 @@ async fn office_registers_supplements_extends_and_replies_and_the_public_downloa
             page.body.contains("六个月内"),
             "{be}: remedies for a non-withholding outcome"
         );
+        // A file goes up through the page's own upload form (multipart, the
+        // CSRF token in its action, as a browser sends it).
+        let upload = form_action(&page.body, "multipart/form-data").expect("upload form");
+        let p = office
+            .post_multipart(
+                &upload,
+                &[],
+                ("检索记录.txt", "未检索到相关信息".as_bytes()),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{be}: {}", p.body);
+        let page = office.get(&url).await;
+        assert!(
+            page.body.contains("检索记录.txt（24 字节）"),
+            "{be}: listed"
+        );
+        let p = office.post_multipart(&upload, &[], ("", b"")).await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{be}: no file");
+        assert!(p.body.contains("请选择要上传的附件"), "{be}: {}", p.body);
         let p = office
             .post(&act, &[("action", "issue"), ("on", &today)])
             .await;

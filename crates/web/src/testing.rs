@@ -115,6 +115,27 @@ impl Browser {
         self.post_raw(uri, &all).await
     }
 
+    /// POSTs a `multipart/form-data` form as a browser uploads a file:
+    /// `fields`, then `file` (file name, bytes) as the field `file`. No
+    /// CSRF token is added: the test posts to the action the page's form
+    /// has (`form_action`), token and all.
+    pub async fn post_multipart(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+    ) -> Page {
+        let req = Request::post(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(Body::from(multipart_body(fields, file)))
+            .expect("request");
+        self.send(req).await
+    }
+
     /// POSTs exactly these fields (no CSRF token added).
     pub async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
         let body = serde_urlencoded::to_string(fields).expect("form");
@@ -125,6 +146,43 @@ impl Browser {
             .expect("request");
         self.send(req).await
     }
+}
+
+/// The boundary of the multipart bodies tests send.
+pub const BOUNDARY: &str = "----yangguang-test-7d3a91";
+
+/// A multipart body: text fields, then the file under the field `file`.
+pub fn multipart_body(fields: &[(&str, &str)], (name, bytes): (&str, &[u8])) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// The `action` of the first form on the page whose opening tag contains
+/// `marker` (e.g. `enctype="multipart/form-data"`), as a browser would
+/// post to it.
+pub fn form_action(html: &str, marker: &str) -> Option<String> {
+    html.split("<form")
+        .skip(1)
+        .map(|f| f.split('>').next().unwrap_or_default())
+        .find(|tag| tag.contains(marker))
+        .and_then(|tag| tag.split("action=\"").nth(1))
+        .and_then(|a| a.split('"').next())
+        .map(|a| a.replace("&amp;", "&"))
 }
 
 pub fn extract_csrf(html: &str) -> String {
