@@ -1,6 +1,7 @@
 // Headless-Chromium end-to-end test of 三重一大 collective decisions, as
-// people do it: 赵敏 files a 财权 topic with its four-part material and the
-// preparation checks and submits the form; 李明 (deputy in charge) approves
+// people do it: 赵敏 files a 财权 topic with its four-part material, uploads
+// an attachment through the page's form, records the preparation checks
+// and submits the form; 李明 (deputy in charge) approves
 // it; 张华 (office) records it; 王建国 (principal) sends it to a meeting;
 // 张华 schedules a 党组会议 for today, whose notice is refused without a
 // special reason and then sent with one; the meeting is held (attendance,
@@ -157,6 +158,24 @@ async function main() {
       return { ok: body.includes('10 万元以上') && body.includes('须集体会商'), detail: topicUrl };
     });
     if (!topicUrl) throw new Error('no topic');
+    await check('赵敏 uploads the suppliers’ price comparison as a 议题附件 and opens it', async () => {
+      await zhao.getByLabel('文件用途').selectOption({ label: '议题附件' });
+      await zhao.getByLabel('文件', { exact: true }).setInputFiles({
+        name: '供应商报价比较.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('三家供应商报价比较', 'utf8'),
+      });
+      const resp = await press(zhao, '上传');
+      const link = zhao.getByRole('link', { name: '供应商报价比较.txt' });
+      const listed = (await link.count()) === 1;
+      const href = listed ? await link.getAttribute('href') : '';
+      const got = href ? await zhao.request.get(`${BASE}${href}`) : null;
+      const bytes = got ? await got.text() : '';
+      return {
+        ok: resp.status() === 303 && listed && bytes === '三家供应商报价比较',
+        detail: `POST ${resp.status()}, listed ${listed}, file “${bytes}”`,
+      };
+    });
     await check('赵敏 records the three preparation checks as not needed and submits the form', async () => {
       for (const v of ['public', 'expert', 'legal']) {
         await zhao.locator('#c-kind').selectOption(v);

@@ -3,7 +3,8 @@
 // query code from the receipt; 张华 (office) finds it in the inbox and
 // sends a one-time supplement notice; the applicant follows the
 // application and supplements online; 张华 extends the time limit, drafts
-// the reply (本机关不掌握相关政府信息) from the template and issues it; the
+// the reply (本机关不掌握相关政府信息) from the template, uploads the
+// search record through the page's form and issues the reply; the
 // applicant follows again and downloads the letter (.docx). Every public
 // page on the way is checked with axe-core. Driven by tests/browser.rs:
 //
@@ -179,9 +180,19 @@ async function main() {
       const tl = await text(zhang.locator('.timeline'));
       return { ok: tl.includes('延长10个工作日'), detail: await text(zhang.locator('#due')) };
     });
-    await check('张华 drafts the reply from the template and issues it, numbered', async () => {
+    await check('张华 drafts the reply from the template and uploads the search record', async () => {
       await zhang.locator('#x-outcome').selectOption('cannot_1');
       await press(zhang, '保存告知书草稿');
+      await zhang.locator('#x-file').setInputFiles({
+        name: '检索记录.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('未检索到相关信息', 'utf8'),
+      });
+      await press(zhang, '上传附件');
+      const body = await text(zhang.locator('main'));
+      return { ok: body.includes('检索记录.txt（24 字节）'), detail: new URL(zhang.url()).pathname };
+    });
+    await check('张华 issues the reply, numbered', async () => {
       const draft = await zhang.locator('#x-body').inputValue();
       await press(zhang, '编号并发出答复');
       const st = await text(zhang.locator('#status'));
