@@ -408,10 +408,14 @@ async fn withdrawn_item_keeps_its_page_with_notice_and_reason_but_its_text_is_no
             "{be}: published first"
         );
 
+        // A minute after publishing (the publish step stamps the real
+        // time): the notice and the sitemap date follow from this instant,
+        // whatever the time of day the test runs at.
+        let at = timefmt::now() + time::Duration::minutes(1);
         store::act(
             k,
             &actor(),
-            datetime!(2026-11-26 09:30 UTC),
+            at,
             id,
             &Action::Withdraw {
                 reason: "文件内容有误，予以撤销".into(),
@@ -423,11 +427,16 @@ async fn withdrawn_item_keeps_its_page_with_notice_and_reason_but_its_text_is_no
 
         let p = b.get(&url).await;
         assert_eq!(p.status, StatusCode::OK, "{be}: the page stays");
-        // Beijing time: 09:30 UTC is 17:30 in Beijing.
+        // Shown in Beijing time (UTC+8).
+        let shown = (at.to_offset(time::macros::offset!(+8)))
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .expect("format");
         assert!(
-            p.body.contains(
-                "本信息已于 2026-11-26 17:30 撤销。</strong>撤销原因：文件内容有误，予以撤销"
-            ),
+            p.body.contains(&format!(
+                "本信息已于 {shown} 撤销。</strong>撤销原因：文件内容有误，予以撤销"
+            )),
             "{be}: {}",
             p.body
         );
@@ -456,10 +465,9 @@ async fn withdrawn_item_keeps_its_page_with_notice_and_reason_but_its_text_is_no
         // Decided: the sitemap keeps the withdrawn page (it stays, with the
         // notice) so that search engines replace their copy of the old text.
         let sm = b.get("/sitemap.xml").await.body;
+        let day = &shown[..10];
         assert!(
-            sm.contains(&format!(
-                "/xxgk/item/{id}</loc><lastmod>2026-11-26</lastmod>"
-            )),
+            sm.contains(&format!("/xxgk/item/{id}</loc><lastmod>{day}</lastmod>")),
             "{be}: {sm}"
         );
     }
