@@ -533,6 +533,93 @@ async fn meeting_pages_enforce_membership_single_votes_and_minutes_approval() {
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(r.body.contains("不能查看表决情况"), "{}", r.body);
+
+        // Follow-up of the adopted decision, through the topic page's forms:
+        // the office names the unit and deadline, the author reports.
+        let page = p.office.get(&topic_url).await;
+        assert!(
+            page.body.contains("尚未确定落实责任"),
+            "{be}: {}",
+            page.body
+        );
+        let deadline = fmt_date(today_cst(timefmt::now()) + time::Duration::days(30));
+        let before = writes(&k).await;
+        for (unit, on, message) in [
+            ("", deadline.as_str(), "请填写责任单位"),
+            ("装备财务科", "2020-01-01", "落实期限不能早于今天"),
+        ] {
+            let r = p
+                .office
+                .post(
+                    &step,
+                    &[("action", "follow_up"), ("unit", unit), ("deadline", on)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{be}: {message}");
+            assert!(r.body.contains(message), "{be}: {}", r.body);
+        }
+        assert_eq!(writes(&k).await, before, "{be}: nothing written");
+        ok(
+            &p.office
+                .post(
+                    &step,
+                    &[
+                        ("action", "follow_up"),
+                        ("unit", "装备财务科"),
+                        ("deadline", &deadline),
+                    ],
+                )
+                .await,
+            "follow-up",
+        );
+        let page = p.author.get(&topic_url).await;
+        assert!(
+            page.body.contains(&format!(
+                "责任单位：装备财务科；落实期限：{deadline}；落实中"
+            )),
+            "{be}: {}",
+            page.body
+        );
+        let fid = page
+            .body
+            .split("name=\"followup\" value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .expect("progress form")
+            .to_string();
+        let r = p
+            .outsider
+            .post(
+                &step,
+                &[("action", "progress"), ("followup", &fid), ("note", "x")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{be}: not the unit");
+        ok(
+            &p.author
+                .post(
+                    &step,
+                    &[
+                        ("action", "progress"),
+                        ("followup", &fid),
+                        ("note", "已完成车辆招标。"),
+                        ("done", "1"),
+                    ],
+                )
+                .await,
+            "progress",
+        );
+        let today = fmt_date(today_cst(timefmt::now()));
+        let page = p.author.get(&topic_url).await;
+        assert!(
+            page.body.contains(&format!("已于 {today} 落实")) && !page.body.contains("报告进展"),
+            "{be}: done, no more reports"
+        );
+        let r = p.zhang.get("/staff/decisions/followups").await;
+        assert!(
+            r.body.contains("装备财务科") && r.body.contains("已完成车辆招标。"),
+            "{be}: the overseers' list"
+        );
     }
 }
 
