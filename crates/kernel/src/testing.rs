@@ -33,13 +33,13 @@ pub fn temp_dir(tag: &str) -> PathBuf {
 /// where `/proc` tells which processes run; a tag may contain dashes, so
 /// the pid is the third field from the end.
 fn sweep_ended_runs() {
-    let proc_fs = std::path::Path::new("/proc/self");
+    let procs = std::path::Path::new("/proc");
+    if !procs.join("self").exists() {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
         return;
     };
-    if !proc_fs.exists() {
-        return;
-    }
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix("yg-") else {
@@ -49,7 +49,7 @@ fn sweep_ended_runs() {
         let [_, _, pid, _] = fields[..] else {
             continue;
         };
-        if pid.parse::<u32>().is_ok() && !std::path::Path::new("/proc").join(pid).exists() {
+        if pid.parse::<u32>().is_ok() && !procs.join(pid).exists() {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
