@@ -8,6 +8,7 @@ mod demo_disclosure;
 mod demo_requests;
 mod report_cmd;
 mod rules_cmd;
+mod rules_docflow;
 mod rules_fee;
 mod rules_tally;
 

@@ -57,6 +57,10 @@ pub enum RulesCmd {
     Tally(crate::rules_tally::TallyArgs),
     /// 信息处理费 for N cases in one month or N pages in one application (RULES.md §3)
     Fee(crate::rules_fee::FeeArgs),
+    /// The 签发 path of a document type as shipped: `step<TAB>role` (RULES.md §6)
+    SigningPath(crate::rules_docflow::SigningPathArgs),
+    /// 发文字号 per GB/T 9704-2012 (RULES.md §6)
+    DocNumber(crate::rules_docflow::DocNumberArgs),
 }
 
 async fn calendar(src: &CalendarSource) -> Result<Calendar> {
@@ -186,6 +190,8 @@ pub async fn run(cmd: RulesCmd) -> Result<ExitCode> {
         }
         RulesCmd::Tally(args) => return crate::rules_tally::run(args),
         RulesCmd::Fee(args) => return crate::rules_fee::run(args),
+        RulesCmd::SigningPath(args) => return crate::rules_docflow::signing_path(args),
+        RulesCmd::DocNumber(args) => return crate::rules_docflow::doc_no(args),
     }
     Ok(ExitCode::SUCCESS)
 }

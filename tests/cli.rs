@@ -797,3 +797,78 @@ fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
+
+#[test]
+fn rules_signing_path_prints_step_tab_role_for_each_matrix_type() {
+    let o = run(&["rules", "signing-path", "--doc-type", "报市政府省厅"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "draft\tlead_division\ndivision_sign\tlead_head\noffice_review\toffice\n\
+         deputy_review\tdeputy\nprincipal_issue\tprincipal\n"
+    );
+    let o = run(&["rules", "signing-path", "--doc-type", "办公室·职权内"]);
+    assert_eq!(
+        stdout(&o),
+        "draft\tlead_division\noffice_director_issue\toffice_director\n"
+    );
+    for t in [
+        "代拟稿",
+        "一般业务",
+        "联合发文",
+        "办公室·领导交办",
+        "处室业务·办公室名义",
+    ] {
+        let o = run(&["rules", "signing-path", "--doc-type", t]);
+        assert!(o.status.success(), "{t}");
+        assert!(stdout(&o).starts_with("draft\tlead_division\n"), "{t}");
+    }
+    let o = run(&["rules", "signing-path", "--doc-type", "代拟稿"]);
+    assert!(stdout(&o).ends_with("paper_principal_sign\tlead_division\n"));
+}
+
+#[test]
+fn rules_signing_path_unknown_type_exits_2_with_a_chinese_message() {
+    let o = run(&["rules", "signing-path", "--doc-type", "请示"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("公文类型“请示”无效"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_doc_number_follows_gb_t_9704_and_refuses_bad_input_with_exit_2() {
+    let o = run(&[
+        "rules",
+        "doc-number",
+        "--prefix",
+        "苏安监办",
+        "--year",
+        "2026",
+        "--seq",
+        "38",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "苏安监办〔2026〕38号\n");
+    for (prefix, year, seq, msg) in [
+        ("苏安监办", "1948", "1", "1949 到 2100"),
+        ("苏安监办", "2101", "1", "1949 到 2100"),
+        ("苏安监办", "2026", "0", "从 1 开始"),
+        ("苏安监办", "2026", "-3", "从 1 开始"),
+        ("", "2026", "1", "代字不能为空"),
+        ("苏安监办", "二〇二六", "1", "四位年份"),
+    ] {
+        let o = run(&[
+            "rules",
+            "doc-number",
+            "--prefix",
+            prefix,
+            "--year",
+            year,
+            "--seq",
+            seq,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{prefix} {year} {seq}");
+        assert!(stdout(&o).is_empty());
+        assert!(stderr(&o).contains(msg), "{}", stderr(&o));
+    }
+}

@@ -13,6 +13,9 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The actor may not do this (not their turn, not their task).
+    #[error("{0}")]
+    Forbidden(String),
     #[error(transparent)]
     Calendar(#[from] CalendarError),
     #[error(transparent)]
@@ -43,6 +46,7 @@ impl Error {
             Error::Invalid { code, .. } => code,
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
+            Error::Forbidden(_) => "forbidden",
             Error::Calendar(_) => "invalid_calendar",
             Error::Clock(_) => "invalid_clock",
             Error::Db(_) => "database_error",
@@ -60,6 +64,7 @@ impl Error {
             Error::Invalid { .. }
                 | Error::NotFound(_)
                 | Error::Conflict(_)
+                | Error::Forbidden(_)
                 | Error::Calendar(_)
                 | Error::Clock(_)
         )

@@ -12,6 +12,7 @@ pub fn status_of(e: &Error) -> StatusCode {
         Error::Invalid { .. } | Error::Calendar(_) | Error::Clock(_) => StatusCode::BAD_REQUEST,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
