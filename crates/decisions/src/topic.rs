@@ -156,8 +156,23 @@ fn object(id: i64) -> String {
 
 /// Files a new topic (draft) with the scope rule that applies.
 pub async fn create(k: &Kernel, now: OffsetDateTime, actor: &Actor, t: NewTopic) -> Result<i64> {
-    let scope = rules::scope(t.kind, t.amount_fen, t.procurement);
     let mut tx = k.db.begin().await?;
+    let id = create_in(&mut tx, k, now, actor, t).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// As `create`, inside the caller's transaction: another module's act
+/// (a document paused for collective consultation) and the new topic
+/// commit together or not at all.
+pub async fn create_in(
+    tx: &mut yangguang_kernel::db::WriteTx,
+    k: &Kernel,
+    now: OffsetDateTime,
+    actor: &Actor,
+    t: NewTopic,
+) -> Result<i64> {
+    let scope = rules::scope(t.kind, t.amount_fen, t.procurement);
     let be = tx.backend();
     let deputy_exists: i64 =
         yangguang_kernel::db::query_scalar(be, "SELECT COUNT(*) FROM users WHERE username = ?")
@@ -195,7 +210,7 @@ pub async fn create(k: &Kernel, now: OffsetDateTime, actor: &Actor, t: NewTopic)
     .fetch_one(tx.conn())
     .await?;
     audit::success(
-        &mut tx,
+        tx,
         &k.keys,
         now,
         actor,
@@ -204,7 +219,6 @@ pub async fn create(k: &Kernel, now: OffsetDateTime, actor: &Actor, t: NewTopic)
         serde_json::json!({"kind": t.kind.as_str(), "title": t.title, "scope_required": scope.required, "scope_rule": scope.rule}),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

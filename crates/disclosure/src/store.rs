@@ -185,14 +185,30 @@ pub async fn create(
     division_id: Option<i64>,
     d: &Draft,
 ) -> Result<i64> {
+    let mut tx = k.db.begin().await?;
+    let id = create_in(&mut tx, k, actor, now, division_id, d).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// As `create`, inside the caller's transaction: the public function
+/// through which another module (an issued 公文 marked for 主动公开)
+/// files a draft here without touching this module's tables.
+pub async fn create_in(
+    tx: &mut WriteTx,
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    division_id: Option<i64>,
+    d: &Draft,
+) -> Result<i64> {
     check_categories(d, &categories(k).await?)?;
     let agency = org_store::main_agency(k)
         .await?
         .ok_or_else(|| DisclosureError::NotFound("尚未登记机关".into()))?;
     let pattern = crate::settings::index_pattern(k).await?;
     let today = today_cst(now);
-    let mut tx = k.db.begin().await?;
-    let seq = numbering::next(&mut tx, &format!("index_no:{}", agency.code), today.year()).await?;
+    let seq = numbering::next(tx, &format!("index_no:{}", agency.code), today.year()).await?;
     let index_no = rules::format_index_no(&pattern, &agency.code, today.year(), seq)?;
     let id: i64 = query_scalar(
         tx.backend(),
@@ -224,7 +240,7 @@ pub async fn create(
     .fetch_one(tx.conn())
     .await?;
     step(
-        &mut tx,
+        tx,
         k,
         now,
         actor,
@@ -239,7 +255,6 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

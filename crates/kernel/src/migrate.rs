@@ -41,6 +41,12 @@ pub const KERNEL: &[Migration] = &[
         name: "request and decision permissions",
         sql: include_str!("../migrations/0004_grants.sql"),
     },
+    Migration {
+        module: "kernel",
+        version: 5,
+        name: "docflow permissions",
+        sql: include_str!("../migrations/0005_docflow_grants.sql"),
+    },
 ];
 
 fn expand(backend: Backend, sql: &str) -> String {

@@ -40,10 +40,18 @@ pub enum Permission {
     DecisionManage,
     /// Supervision of decisions: vote tables, follow-up, overdue items.
     DecisionSupervise,
+    /// 网上办文: one's inbox, acting on one's tasks, drafting outgoing
+    /// documents, receiving incoming ones for one's division.
+    DocflowHandle,
+    /// The office's side of 网上办文: registration, routing, 核稿, numbering,
+    /// printing, issue, signing paths, every overdue task.
+    DocflowManage,
+    /// Supervision of 网上办文: every document's trail, timeliness statistics.
+    DocflowSupervise,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 19] = [
         Permission::Workbench,
         Permission::OrgView,
         Permission::OrgManage,
@@ -60,6 +68,9 @@ impl Permission {
         Permission::DecisionPropose,
         Permission::DecisionManage,
         Permission::DecisionSupervise,
+        Permission::DocflowHandle,
+        Permission::DocflowManage,
+        Permission::DocflowSupervise,
     ];
 
     pub fn code(self) -> &'static str {
@@ -80,6 +91,9 @@ impl Permission {
             Permission::DecisionPropose => "decision.propose",
             Permission::DecisionManage => "decision.manage",
             Permission::DecisionSupervise => "decision.supervise",
+            Permission::DocflowHandle => "docflow.handle",
+            Permission::DocflowManage => "docflow.manage",
+            Permission::DocflowSupervise => "docflow.supervise",
         }
     }
 
@@ -101,6 +115,9 @@ impl Permission {
             Permission::DecisionPropose => "提交“三重一大”议题",
             Permission::DecisionManage => "“三重一大”会务管理（会议、通知、纪要、归档）",
             Permission::DecisionSupervise => "“三重一大”监督（表决记录、决策落实）",
+            Permission::DocflowHandle => "网上办文（待办、签收、办理、拟稿）",
+            Permission::DocflowManage => "公文管理（登记、分办、核稿、编号、印制、核发、签发路径）",
+            Permission::DocflowSupervise => "公文督办（全部办理轨迹、时效统计）",
         }
     }
 
@@ -124,7 +141,10 @@ impl Permission {
             | Permission::RequestManage
             | Permission::DecisionPropose
             | Permission::DecisionManage
-            | Permission::DecisionSupervise => None,
+            | Permission::DecisionSupervise
+            | Permission::DocflowHandle
+            | Permission::DocflowManage
+            | Permission::DocflowSupervise => None,
         }
     }
 }
@@ -171,6 +191,19 @@ pub fn default_business_grants() -> Vec<(Role, Permission)> {
     out.push((Role::Office, Permission::DecisionManage));
     for r in [Role::PrincipalLeader, Role::Supervisor] {
         out.push((r, Permission::DecisionSupervise));
+    }
+    for r in [
+        Role::Staff,
+        Role::DivisionHead,
+        Role::Office,
+        Role::DeputyLeader,
+        Role::PrincipalLeader,
+    ] {
+        out.push((r, Permission::DocflowHandle));
+    }
+    out.push((Role::Office, Permission::DocflowManage));
+    for r in [Role::PrincipalLeader, Role::Supervisor] {
+        out.push((r, Permission::DocflowSupervise));
     }
     out
 }

@@ -216,6 +216,9 @@ mod tests {
                 Permission::DecisionPropose,
                 Permission::DecisionManage,
                 Permission::DecisionSupervise,
+                Permission::DocflowHandle,
+                Permission::DocflowManage,
+                Permission::DocflowSupervise,
             ]
         );
     }

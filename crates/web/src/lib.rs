@@ -28,6 +28,7 @@ pub fn migrations() -> Vec<&'static [yangguang_kernel::migrate::Migration]> {
         yangguang_disclosure::MIGRATIONS,
         yangguang_requests::MIGRATIONS,
         yangguang_decisions::MIGRATIONS,
+        yangguang_docflow::MIGRATIONS,
     ]
 }
 
