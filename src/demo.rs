@@ -97,35 +97,101 @@ const DIVISIONS: &[(&str, &str, &str)] = &[
     ("zyaq", "职业安全健康监督管理处", "division"),
 ];
 
-/// (post, division, A, B)
 /// (post, division, A, B, duty)
-const POSTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
+type PostSeed = (
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+);
+
+/// Every post has a B holder except the two windows (行政许可窗口岗,
+/// 行政执法监察岗): the office's list of posts without B shows them.
+const POSTS: &[PostSeed] = &[
     (
         "政务公开信息发布岗",
-        "zcfgc",
+        Some("zcfgc"),
         "liuyang",
         Some("zhaomin"),
         "disclosure.publish",
     ),
     (
         "政策法规处审核岗",
-        "zcfgc",
+        Some("zcfgc"),
         "chenjing",
         Some("sunli"),
         "disclosure.review",
     ),
     (
         "保密审查岗",
-        "bgs",
+        Some("bgs"),
         "zhanghua",
         Some("zhouting"),
         "disclosure.secrecy",
     ),
-    ("依申请公开受理岗", "zcfgc", "zhaomin", Some("liuyang"), ""),
-    ("收发文登记岗", "bgs", "zhouting", Some("wuqiang"), ""),
-    ("会议纪要岗", "bgs", "wuqiang", Some("zhouting"), ""),
-    ("行政许可窗口岗", "wh", "xugang", None, ""),
-    ("行政执法监察岗", "jczd", "zhengwei", None, ""),
+    (
+        "依申请公开受理岗",
+        Some("zcfgc"),
+        "zhaomin",
+        Some("liuyang"),
+        "",
+    ),
+    (
+        "收发文登记岗",
+        Some("bgs"),
+        "zhouting",
+        Some("wuqiang"),
+        yangguang_docflow::who::DUTY_REGISTER,
+    ),
+    ("会议纪要岗", Some("bgs"), "wuqiang", Some("zhouting"), ""),
+    ("行政许可窗口岗", Some("wh"), "xugang", None, ""),
+    ("行政执法监察岗", Some("jczd"), "zhengwei", None, ""),
+    // 网上办文: the office's 核稿 and director posts, the heads who sign
+    // division opinions, and the leaders (B acts for A on leave).
+    (
+        "核稿岗",
+        Some("bgs"),
+        "zhouting",
+        Some("zhanghua"),
+        yangguang_docflow::who::DUTY_REVIEW,
+    ),
+    (
+        "办公室主任岗",
+        Some("bgs"),
+        "zhanghua",
+        Some("zhouting"),
+        yangguang_docflow::who::DUTY_DIRECTOR,
+    ),
+    (
+        "政策法规处负责人岗",
+        Some("zcfgc"),
+        "chenjing",
+        Some("sunli"),
+        "",
+    ),
+    (
+        "危险化学品安全监督管理处负责人岗",
+        Some("wh"),
+        "hejun",
+        Some("xugang"),
+        "",
+    ),
+    ("局长岗", None, "wangjg", Some("liming"), ""),
+    (
+        "副局长岗（分管办公室、政策法规）",
+        None,
+        "liming",
+        Some("zhouhong"),
+        "",
+    ),
+    (
+        "副局长岗（分管危化、执法监察）",
+        None,
+        "zhouhong",
+        Some("liming"),
+        "",
+    ),
 ];
 
 async fn seeded(k: &Kernel) -> Result<bool> {
@@ -187,7 +253,7 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
             now,
             NewPost {
                 agency_code: AGENCY,
-                division_code: Some(division),
+                division_code: *division,
                 name: post,
                 a_username: a,
                 b_username: *b,
@@ -314,6 +380,7 @@ async fn seed_all(k: &Kernel, laws: Option<&std::path::Path>) -> Result<()> {
     seed(k, now).await?;
     crate::demo_disclosure::seed(k, now, laws).await?;
     crate::demo_decisions::seed(k, now).await?;
+    crate::demo_docflow::seed(k, now).await?;
     crate::demo_requests::seed(k, now).await
 }
 

@@ -5,6 +5,7 @@ mod commands;
 mod demo;
 mod demo_decisions;
 mod demo_disclosure;
+mod demo_docflow;
 mod demo_requests;
 mod report_cmd;
 mod rules_cmd;

@@ -350,6 +350,179 @@ fn demo_seeds_the_suzhou_bureau_with_a_backup_acting_for_an_absent_primary() {
     assert_eq!(again.lines().count(), users.lines().count());
 }
 
+/// One count from the demo database.
+async fn count(db: &yangguang_kernel::db::Db, sql: &'static str) -> i64 {
+    yangguang_kernel::db::query_scalar::<i64>(db.backend(), sql)
+        .fetch_one(db.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[test]
+fn demo_seeds_a_year_of_docflow_traffic_in_every_state_through_the_engine() {
+    let d = temp("cli-demo-docflow");
+    let dd = dir_arg(&d);
+    let o = run(&["demo", "--no-serve", "--laws", "none", "--data-dir", &dd]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Every act went through the audit chain.
+    let o = run(&["audit", "verify", "--data-dir", &dd]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    rt.block_on(async {
+        let db = yangguang_kernel::db::Db::connect(&yangguang_kernel::db::Db::sqlite_url(
+            &d.join("yangguang.db"),
+        ))
+        .await
+        .expect("db");
+        let n = |dir: &'static str, st: &'static str| {
+            let db = &db;
+            async move {
+                yangguang_kernel::db::query_scalar::<i64>(
+                    db.backend(),
+                    "SELECT COUNT(*) FROM docflow_docs WHERE direction = ? AND status = ?",
+                )
+                .bind(dir)
+                .bind(st)
+                .fetch_one(db.pool())
+                .await
+                .expect("count by status")
+            }
+        };
+        // 收文 waiting for approval, registration, routing, returned, in
+        // handling and closed; 发文 at every stage from draft to issue.
+        for st in [
+            "requested",
+            "to_register",
+            "registered",
+            "returned",
+            "handling",
+            "closed",
+        ] {
+            assert!(n("in", st).await > 0, "no incoming document {st}");
+        }
+        for st in [
+            "drafting",
+            "cosigning",
+            "signing",
+            "signed",
+            "numbered",
+            "printed",
+            "issued",
+            "withdrawn",
+        ] {
+            assert!(n("out", st).await > 0, "no outgoing document {st}");
+        }
+        assert!(n("in", "closed").await > 100 && n("out", "issued").await > 50);
+        let total = count(&db, "SELECT COUNT(*) FROM docflow_docs").await;
+        assert!((300..=400).contains(&total), "{total} documents");
+        // Exactly one paused into a 三重一大 topic that exists.
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM docflow_docs WHERE status = 'paused'").await,
+            1
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM docflow_docs d JOIN decision_topics t ON t.id = d.topic_id \
+                 WHERE d.status = 'paused'"
+            )
+            .await,
+            1
+        );
+        // One change after 签发, approved by the signer: a new frozen version.
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM docflow_amendments WHERE state = 'approved' AND version_no IS NOT NULL"
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM docflow_versions WHERE approved_by IS NOT NULL AND frozen = 1"
+            )
+            .await,
+            1
+        );
+        // The 局长 away: his B holder signed for him, task and audit say so.
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM docflow_docs WHERE signed_by = 'wangjg' AND signed_for = 'liming'"
+            )
+            .await,
+            1
+        );
+        assert!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM docflow_tasks WHERE acted_by = 'liming' AND acted_for = 'wangjg' \
+                 AND step = 'sign' AND note = 'principal_issue'"
+            )
+            .await
+                >= 1
+        );
+        assert!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM audit_log WHERE event_type = 'docflow.sign' AND actor = 'liming' \
+                 AND acting_for = 'wangjg'"
+            )
+            .await
+                >= 1
+        );
+        // Some open tasks are past their limit today (Beijing date).
+        let today = yangguang_kernel::timefmt::fmt_date(yangguang_kernel::timefmt::today_cst(
+            yangguang_kernel::timefmt::now(),
+        ));
+        let overdue: i64 = yangguang_kernel::db::query_scalar(
+            db.backend(),
+            "SELECT COUNT(*) FROM docflow_tasks WHERE kind = 'todo' AND state IN ('new', 'claimed') \
+             AND due_on < ?",
+        )
+        .bind(today)
+        .fetch_one(db.pool())
+        .await
+        .expect("overdue");
+        assert!(overdue >= 3, "{overdue} overdue tasks");
+        // Numbers are real: gap-free per year (and 代字).
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM (SELECT reg_year FROM docflow_docs WHERE reg_seq IS NOT NULL \
+                 GROUP BY reg_year HAVING MAX(reg_seq) <> COUNT(*)) x"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM (SELECT prefix, no_year FROM docflow_docs WHERE no_seq IS NOT NULL \
+                 GROUP BY prefix, no_year HAVING MAX(no_seq) <> COUNT(*)) x"
+            )
+            .await,
+            0
+        );
+        // Issued documents marked for 主动公开 wait as disclosure drafts.
+        assert!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM docflow_docs d JOIN disclosure_items i ON i.id = d.disclosure_item_id \
+                 WHERE d.status = 'issued' AND i.status = 'draft'"
+            )
+            .await
+                > 0
+        );
+        db.close().await;
+    });
+}
+
 #[test]
 fn calendar_import_makes_next_year_definitive_for_that_data_dir() {
     let d = temp("cli-cal");

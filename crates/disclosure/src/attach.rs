@@ -529,29 +529,6 @@ fn tidy(text: &str) -> String {
     }
 }
 
-/// `Content-Disposition` for a download: an ASCII `filename` for old
-/// clients and the real name as `filename*` (RFC 6266 / RFC 8187).
-pub fn content_disposition(name: &str, fallback: &str) -> String {
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
-            )
-        {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    let fallback: String = fallback
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,13 +621,5 @@ mod tests {
         assert_eq!(extract_text(Kind::Pdf, b"%PDF-1.4 garbage"), "");
         assert_eq!(extract_text(Kind::Docx, b"PK\x03\x04broken"), "");
         assert_eq!(extract_text(Kind::Png, b"\x89PNG\r\n\x1a\n"), "");
-    }
-
-    #[test]
-    fn disposition_is_percent_encoded() {
-        assert_eq!(
-            content_disposition("通知 1.pdf", "attachment-1.pdf"),
-            "attachment; filename=\"attachment-1.pdf\"; filename*=UTF-8''%E9%80%9A%E7%9F%A5%201.pdf"
-        );
     }
 }

@@ -302,6 +302,7 @@ pub async fn withdraw(
     k: &Kernel,
     now: OffsetDateTime,
     who: &Who,
+    manage: bool,
     doc_id: i64,
     reason: &str,
 ) -> Result<()> {
@@ -309,6 +310,9 @@ pub async fn withdraw(
     let mut tx = k.db.begin().await?;
     let be = tx.backend();
     let doc = load_doc(tx.conn(), be, doc_id).await?;
+    if !manage && doc.owner() != who.me.username {
+        return Err(Error::Forbidden("只有拟稿人或办公室可以撤销公文".into()));
+    }
     if doc.direction != crate::model::Direction::Out || doc.status.finished() {
         return Err(Error::Conflict(format!(
             "公文当前为“{}”，不能撤销",

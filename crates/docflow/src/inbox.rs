@@ -87,21 +87,32 @@ pub async fn inbox(k: &Kernel, who: &Who, tab: Tab, page: i64) -> Result<Vec<Inb
         .map(|c| format!("t.{}", c.trim()))
         .collect::<Vec<_>>()
         .join(", ");
-    let (filter, order) = match tab {
+    let (filter, order, outer) = match tab {
         Tab::Todo => (
-            "t.kind = 'todo' AND t.state IN ('new', 'claimed')",
+            "kind = 'todo' AND state IN ('new', 'claimed')",
+            "due_on, id",
             "t.due_on, t.id",
         ),
         Tab::Read => (
-            "t.kind = 'read' AND t.state IN ('new', 'claimed')",
+            "kind = 'read' AND state IN ('new', 'claimed')",
+            "id DESC",
             "t.id DESC",
         ),
-        Tab::Done => ("t.state = 'done'", "t.done_at DESC, t.id DESC"),
+        Tab::Done => (
+            "state = 'done'",
+            "done_at DESC, id DESC",
+            "t.done_at DESC, t.id DESC",
+        ),
     };
+    // The page's ids first, from the index on (assignee, kind, state,
+    // due date, id) alone; then only those rows and their documents.
+    // Reading and joining every open task before sorting took 20–25 ms
+    // for a user with 2,000 of them among 1,000,000 (benches/inbox.rs).
     let sql = format!(
         "SELECT {cols}, d.title, d.direction, d.urgency, d.status, d.doc_no, d.reg_year, d.reg_seq \
          FROM docflow_tasks t JOIN docflow_docs d ON d.id = t.doc_id \
-         WHERE t.assignee_user_id IN ({}) AND {filter} ORDER BY {order} LIMIT ? OFFSET ?",
+         WHERE t.id IN (SELECT id FROM docflow_tasks WHERE assignee_user_id IN ({}) AND {filter} \
+         ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {outer}",
         in_list(ids.len())
     );
     let mut q = query_dyn(k.db.backend(), sql);

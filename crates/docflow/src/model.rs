@@ -145,6 +145,21 @@ impl Status {
         Status::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// The direction a status belongs to (`None`: both).
+    pub fn direction(self) -> Option<Direction> {
+        match self {
+            Status::Requested
+            | Status::ToRegister
+            | Status::Registered
+            | Status::Returned
+            | Status::Declined
+            | Status::Handling
+            | Status::Closed => Some(Direction::In),
+            Status::Paused => None,
+            _ => Some(Direction::Out),
+        }
+    }
+
     /// The text may still change (not yet 签发).
     pub fn editable(self) -> bool {
         matches!(

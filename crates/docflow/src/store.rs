@@ -362,3 +362,85 @@ pub async fn names(k: &Kernel) -> Result<Names> {
     }
     Ok(out)
 }
+
+/// A page of documents of one direction that this person may open (the
+/// permission filter is part of the query), newest first, with the total.
+pub async fn list_docs(
+    k: &Kernel,
+    who: &crate::who::Who,
+    broad: bool,
+    direction: Direction,
+    status: Option<Status>,
+    page: i64,
+) -> Result<(Vec<Doc>, i64)> {
+    let ids = who.inbox_ids();
+    let mut cond = String::from("direction = ?");
+    if status.is_some() {
+        cond.push_str(" AND status = ?");
+    }
+    if !broad {
+        cond.push_str(&format!(
+            " AND (created_by = ? OR created_for = ? OR EXISTS (SELECT 1 FROM docflow_tasks t \
+             WHERE t.doc_id = docflow_docs.id AND t.assignee_user_id IN ({})))",
+            vec!["?"; ids.len()].join(", ")
+        ));
+    }
+    let bind = |sql: String| {
+        let mut q = query_dyn(k.db.backend(), sql).bind(direction.as_str());
+        if let Some(s) = status {
+            q = q.bind(s.as_str());
+        }
+        if !broad {
+            q = q
+                .bind(who.me.username.clone())
+                .bind(who.me.username.clone());
+            for i in &ids {
+                q = q.bind(*i);
+            }
+        }
+        q
+    };
+    let total = bind(format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM docflow_docs WHERE {cond}"
+    ))
+    .fetch_one(k.db.pool())
+    .await?;
+    let total = n(&total, 0)?;
+    let rows = bind(format!(
+        "SELECT {DOC_COLS} FROM docflow_docs WHERE {cond} ORDER BY id DESC LIMIT {} OFFSET {}",
+        LIST_PAGE,
+        page.max(0) * LIST_PAGE
+    ))
+    .fetch_all(k.db.pool())
+    .await?;
+    Ok((rows.iter().map(doc_from).collect::<Result<_>>()?, total))
+}
+
+/// Documents a list page shows at once.
+pub const LIST_PAGE: i64 = 50;
+
+/// (username, display name) of the people of a division, for naming a
+/// handler.
+pub async fn division_people(k: &Kernel, division_id: i64) -> Result<Vec<(String, String)>> {
+    let rows = query(
+        k.db.backend(),
+        "SELECT username, display_name FROM users WHERE division_id = ? AND locked = 0 ORDER BY id",
+    )
+    .bind(division_id)
+    .fetch_all(k.db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((s(r, 0)?, s(r, 1)?))).collect()
+}
+
+/// (username, display name) of everyone who may be sent a document to read.
+pub async fn people(k: &Kernel) -> Result<Vec<(String, String)>> {
+    let rows = query(
+        k.db.backend(),
+        "SELECT u.username, u.display_name FROM users u WHERE u.locked = 0 AND EXISTS \
+         (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN \
+         ('staff', 'division_head', 'office', 'deputy_leader', 'principal_leader', 'supervisor')) ORDER BY u.id",
+    )
+    .fetch_all(k.db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((s(r, 0)?, s(r, 1)?))).collect()
+}

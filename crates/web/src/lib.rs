@@ -56,6 +56,8 @@ pub async fn state(kernel: Kernel, ready: bool) -> AppState {
     }
     // 依申请公开: lapsed consultations end, lapsed supplements/fees close.
     yangguang_requests::sweeper::spawn(kernel.clone());
+    // 网上办文: reminder levels, and paused documents resume once decided.
+    yangguang_docflow::sweeper::spawn(kernel.clone());
     st
 }
 
@@ -110,6 +112,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(yangguang_disclosure::routes::routes());
     r.extend(yangguang_requests::routes::routes());
     r.extend(yangguang_decisions::routes::routes());
+    r.extend(yangguang_docflow::routes::routes());
     r.extend(api::routes());
     r
 }

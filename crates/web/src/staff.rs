@@ -140,6 +140,12 @@ async fn workbench(State(st): State<AppState>, frame: Frame) -> Response {
         Ok(t) => todos.extend(t),
         Err(e) => return ApiError(e).into_response(),
     }
+    if frame.viewer.can(Permission::DocflowHandle) {
+        match yangguang_docflow::routes::workbench_rows(&st.kernel, &s.username, today).await {
+            Ok(t) => todos.extend(t),
+            Err(e) => return ApiError(e).into_response(),
+        }
+    }
     render(
         StatusCode::OK,
         &Workbench {

@@ -41,6 +41,14 @@ const BUSINESS: &[&str] = &[
 ];
 const DRAFT: &[&str] = &["staff", "division_head", "office"];
 const MANAGE: &[&str] = &["office"];
+const DOCFLOW: &[&str] = &[
+    "staff",
+    "division_head",
+    "office",
+    "deputy_leader",
+    "principal_leader",
+];
+const DOC_SUPERVISE: &[&str] = &["principal_leader", "supervisor"];
 const SYS: &[&str] = &["system_admin"];
 const SEC: &[&str] = &["security_admin"];
 const AUD: &[&str] = &["audit_admin"];
@@ -358,6 +366,162 @@ const TABLE: &[Row] = &[
         "/staff/disclosure/settings/index-pattern",
         "/staff/disclosure/settings/index-pattern",
         MANAGE,
+        false,
+    ),
+    // 网上办文 (crates/docflow)
+    ("GET", "/staff/docflow", "/staff/docflow", DOCFLOW, false),
+    (
+        "GET",
+        "/staff/docflow/incoming",
+        "/staff/docflow/incoming",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/incoming/new",
+        "/staff/docflow/incoming/new",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/docflow/incoming/new",
+        "/staff/docflow/incoming/new",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/outgoing",
+        "/staff/docflow/outgoing",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/outgoing/new",
+        "/staff/docflow/outgoing/new",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/docflow/outgoing/new",
+        "/staff/docflow/outgoing/new",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/docs/{id}",
+        "/staff/docflow/docs/999999",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/docflow/docs/{id}/do",
+        "/staff/docflow/docs/999999/do",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/docs/{id}/versions",
+        "/staff/docflow/docs/999999/versions",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/docs/{id}/files/{file}",
+        "/staff/docflow/docs/999999/files/1",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/docs/{id}/print",
+        "/staff/docflow/docs/999999/print",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/docs/{id}/docx",
+        "/staff/docflow/docs/999999/docx",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/docflow/tasks/{id}/claim",
+        "/staff/docflow/tasks/999999/claim",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/docflow/tasks/{id}/act",
+        "/staff/docflow/tasks/999999/act",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/paths",
+        "/staff/docflow/paths",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "POST",
+        "/staff/docflow/paths",
+        "/staff/docflow/paths",
+        MANAGE,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/overdue",
+        "/staff/docflow/overdue",
+        DOC_SUPERVISE,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/stats",
+        "/staff/docflow/stats",
+        DOC_SUPERVISE,
+        false,
+    ),
+    (
+        "GET",
+        "/staff/docflow/stats.xlsx",
+        "/staff/docflow/stats.xlsx",
+        DOC_SUPERVISE,
+        false,
+    ),
+    (
+        "GET",
+        "/api/v1/docflow/inbox",
+        "/api/v1/docflow/inbox",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "POST",
+        "/api/v1/docflow/tasks/{id}/claim",
+        "/api/v1/docflow/tasks/999999/claim",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "POST",
+        "/api/v1/docflow/tasks/{id}/act",
+        "/api/v1/docflow/tasks/999999/act",
+        DOCFLOW,
         false,
     ),
     // 三重一大 collective decisions (crates/decisions)

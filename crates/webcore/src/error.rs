@@ -17,6 +17,41 @@ pub fn status_of(e: &Error) -> StatusCode {
     }
 }
 
+/// A path segment that names a record by number; anything else is a
+/// record that does not exist (404), named in the message.
+pub fn path_id(raw: &str, what: &str) -> yangguang_kernel::Result<i64> {
+    raw.parse::<i64>().map_err(|_| {
+        Error::NotFound(format!(
+            "{what}“{}”不存在",
+            yangguang_kernel::text::clip(raw, 20)
+        ))
+    })
+}
+
+/// A refused form, shown at the top of the page it came from.
+pub struct Failure {
+    pub message: String,
+    pub status: StatusCode,
+}
+
+impl Failure {
+    pub fn of(e: &Error) -> Failure {
+        Failure {
+            message: public_message(e),
+            status: status_of(e),
+        }
+    }
+    pub fn forbidden(message: &str) -> Failure {
+        Failure {
+            message: message.to_string(),
+            status: StatusCode::FORBIDDEN,
+        }
+    }
+    pub fn is_forbidden(&self) -> bool {
+        self.status == StatusCode::FORBIDDEN
+    }
+}
+
 /// The message shown to users: server faults are logged, not shown.
 pub fn public_message(e: &Error) -> String {
     if e.is_client_error() {

@@ -4,6 +4,7 @@
 //! `web` crate composes them into one application.
 
 pub mod access;
+pub mod download;
 pub mod error;
 pub mod forms;
 pub mod layout;

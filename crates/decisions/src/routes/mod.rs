@@ -13,7 +13,7 @@ pub mod topics;
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use time::Date;
@@ -143,35 +143,7 @@ pub(crate) fn forbidden(frame: Frame, message: &str) -> Response {
     .into_response()
 }
 
-pub(crate) fn path_id(raw: &str, what: &str) -> Result<i64> {
-    raw.parse::<i64>().map_err(|_| {
-        Error::NotFound(format!(
-            "{what}“{}”不存在",
-            yangguang_kernel::text::clip(raw, 20)
-        ))
-    })
-}
-
-/// A refused form, shown at the top of the page it came from.
-pub struct Failure {
-    pub message: String,
-    pub status: StatusCode,
-}
-
-impl Failure {
-    pub fn of(e: &Error) -> Failure {
-        Failure {
-            message: e.to_string(),
-            status: status_of(e),
-        }
-    }
-    pub fn forbidden(message: &str) -> Failure {
-        Failure {
-            message: message.to_string(),
-            status: StatusCode::FORBIDDEN,
-        }
-    }
-}
+pub(crate) use yangguang_webcore::error::{Failure, path_id};
 
 /// username → "显示名".
 pub(crate) async fn names(k: &Kernel) -> Result<HashMap<String, String>> {
@@ -182,46 +154,7 @@ pub(crate) fn name_of(names: &HashMap<String, String>, u: &str) -> String {
     crate::store::name_of(names, u)
 }
 
-/// A file as a download, never rendered by the browser.
-pub(crate) fn serve_download(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
-    let ascii_ext: String = ext
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(8)
-        .collect();
-    let disposition =
-        format!("attachment; filename=\"download.{ascii_ext}\"; filename*=UTF-8''{encoded}");
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    resp
-}
+pub(crate) use yangguang_webcore::download::serve_download;
 
 // ---- /staff/decisions ------------------------------------------------------
 

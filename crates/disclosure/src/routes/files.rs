@@ -10,7 +10,7 @@
 
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sqlx::Row;
@@ -359,23 +359,13 @@ fn serve(aid: i64, name: &str, bytes: Vec<u8>, cache: &'static str) -> Response 
     let kind = attach::detect(&bytes).ok().flatten();
     let mime = kind.map(Kind::mime).unwrap_or("application/octet-stream");
     let ext = kind.map(Kind::extension).unwrap_or("bin");
-    let disposition = attach::content_disposition(name, &format!("attachment-{aid}.{ext}"));
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    resp
+    yangguang_webcore::download::serve_file(
+        name,
+        &format!("attachment-{aid}.{ext}"),
+        mime,
+        bytes,
+        cache,
+    )
 }
 
 /// Reads a stored file off the runtime (it is hashed on the way).
