@@ -52,6 +52,8 @@ pub struct InboxRow {
     pub number: Option<String>,
     /// Overdue on the day asked.
     pub overdue: bool,
+    /// 催办 level on the day asked (`rules::remind_level`; 0 when done).
+    pub remind: u8,
 }
 
 pub const PAGE: i64 = 50;
@@ -125,10 +127,11 @@ pub async fn inbox(k: &Kernel, who: &Who, tab: Tab, page: i64) -> Result<Vec<Inb
         .fetch_all(k.db.pool())
         .await?;
     let today = fmt_date(who.today);
+    let cut = rules::cutoffs(&k.calendar(), who.today);
     rows.iter()
         .map(|r| {
             let task = task_from(r)?;
-            let b = 19;
+            let b = 18;
             let number = os(r, b + 4)?.or(match (on(r, b + 5)?, on(r, b + 6)?) {
                 (Some(y), Some(q)) => Some(format!("收〔{y}〕{q}号")),
                 _ => None,
@@ -137,6 +140,7 @@ pub async fn inbox(k: &Kernel, who: &Who, tab: Tab, page: i64) -> Result<Vec<Inb
                 task.state.open() && task.due_on.as_deref().is_some_and(|d| d < today.as_str());
             Ok(InboxRow {
                 overdue,
+                remind: open_level(cut, &task),
                 title: s(r, b)?,
                 direction: if s(r, b + 1)? == "in" {
                     Direction::In
@@ -181,6 +185,16 @@ pub struct Overdue {
     pub division: Option<String>,
     /// Nobody can act: the holder is away and no B stands in.
     pub uncovered: bool,
+    /// 2 (overdue) or 3 (more than two working days overdue).
+    pub remind: u8,
+}
+
+/// The 催办 level of an open 待办 on the cutoffs' day; 0 otherwise.
+fn open_level(c: rules::Cutoffs, task: &Task) -> u8 {
+    match (task.state.open() && !task.is_read(), task.due_on.as_deref()) {
+        (true, Some(d)) => parse_date(d).map_or(0, |d| rules::remind_level(c, d)),
+        _ => 0,
+    }
 }
 
 pub async fn overdue(k: &Kernel, who: &Who, limit: i64) -> Result<Vec<Overdue>> {
@@ -211,100 +225,163 @@ pub async fn overdue(k: &Kernel, who: &Who, limit: i64) -> Result<Vec<Overdue>> 
             _ => None,
         })
         .collect();
+    let cut = rules::cutoffs(&k.calendar(), who.today);
     rows.iter()
         .map(|r| {
             let task = task_from(r)?;
             Ok(Overdue {
                 uncovered: uncovered.contains(&task.assignee_user_id),
-                title: s(r, 19)?,
-                assignee: s(r, 20)?,
-                division: os(r, 21)?,
+                title: s(r, 18)?,
+                assignee: s(r, 19)?,
+                division: os(r, 20)?,
+                remind: open_level(cut, &task).max(2),
                 task,
             })
         })
         .collect()
 }
 
-/// What one sweep changed.
+/// What one sweep did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sweep {
-    /// Newly reminded (due by the next working day).
+    /// People sent a 催办 notice (one each, with their counts).
+    pub people: u64,
+    /// Open 待办 due by the next working day.
     pub reminded: u64,
-    /// Newly overdue: the division head is told.
+    /// Overdue: the division head is told.
     pub overdue: u64,
-    /// Newly more than two working days overdue: the deputy is told.
+    /// More than two working days overdue: the deputy is told.
     pub escalated: u64,
     /// Paused documents whose topic was decided.
     pub resumed: usize,
 }
 
-/// 催办: raises each open task's reminder level by set-based updates (a
-/// level never goes down), with one summary audit entry.
+/// The sweeper's pass: resumes paused documents whose topic was decided
+/// and, on a working day's first pass, sends the day's 催办 notices.
 pub async fn sweep(k: &Kernel, now: OffsetDateTime, today: Date) -> Result<Sweep> {
-    let c = rules::cutoffs(&k.calendar(), today);
-    let mut tx = k.db.begin().await?;
-    let be = tx.backend();
-    let mut out = Sweep::default();
-    for (level, cmp, date) in [(3, "<", c.late), (2, "<", c.overdue), (1, "<=", c.soon)] {
-        let sql = format!(
-            "UPDATE docflow_tasks SET remind_level = {level} WHERE state IN ('new', 'claimed') \
-             AND kind = 'todo' AND due_on {cmp} ? AND remind_level < {level}"
-        );
-        let n = query_dyn(be, sql)
-            .bind(fmt_date(date))
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
-        match level {
-            3 => out.escalated = n,
-            2 => out.overdue = n,
-            _ => out.reminded = n,
-        }
-    }
-    if out.reminded + out.overdue + out.escalated > 0 {
-        audit::success(
-            &mut tx,
-            &k.keys,
-            now,
-            &Actor::system(),
-            "docflow.sweep",
-            "docflow",
-            serde_json::json!({"reminded": out.reminded, "overdue": out.overdue, "escalated": out.escalated, "on": fmt_date(today)}),
-        )
-        .await?;
-        tx.commit().await?;
+    let mut out = if k.calendar().is_working_day(today) {
+        remind(k, now, today).await?
     } else {
-        // Release the write lock before resuming: resume opens its own.
-        drop(tx);
-    }
+        Sweep::default()
+    };
     out.resumed = crate::docacts::resume_decided(k, now).await?;
     Ok(out)
 }
 
-/// Tasks of the people this user supervises as head or deputy that the
-/// sweep escalated to them: level 2 for a division head's division, level
-/// 3 for documents whose deputy in charge is this user.
+/// 催办, once a working day: one outbox notice (`docflow.remind`) to each
+/// person with open 待办 due by the next working day, with their counts by
+/// level, and one audit entry. Levels are not stored: pages compute them
+/// from the due date (`rules::remind_level`), so the heads' and deputies'
+/// escalation lists are right even on a day the sweeper did not run.
+/// A second pass that day (or another node) finds the day recorded and
+/// does nothing.
+async fn remind(k: &Kernel, now: OffsetDateTime, today: Date) -> Result<Sweep> {
+    let c = rules::cutoffs(&k.calendar(), today);
+    let mut tx = k.db.begin().await?;
+    let be = tx.backend();
+    let day = fmt_date(today);
+    let first = query(
+        be,
+        "INSERT INTO docflow_sweeps (day, at, people, reminded, overdue, escalated)          VALUES (?, ?, 0, 0, 0, 0) ON CONFLICT (day) DO NOTHING",
+    )
+    .bind(day.clone())
+    .bind(yangguang_kernel::timefmt::rfc3339(now))
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if first == 0 {
+        return Ok(Sweep::default());
+    }
+    let rows = query(
+        be,
+        "SELECT assignee_user_id, \
+         CAST(SUM(CASE WHEN due_on >= ? THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN due_on < ? AND due_on >= ? THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN due_on < ? THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM docflow_tasks WHERE kind = 'todo' AND state IN ('new', 'claimed') AND due_on <= ? \
+         GROUP BY assignee_user_id ORDER BY assignee_user_id",
+    )
+    .bind(fmt_date(c.overdue))
+    .bind(fmt_date(c.overdue))
+    .bind(fmt_date(c.late))
+    .bind(fmt_date(c.late))
+    .bind(fmt_date(c.soon))
+    .fetch_all(tx.conn())
+    .await?;
+    let mut out = Sweep::default();
+    let mut notices = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let (user, soon, overdue, late) = (n(r, 0)?, n(r, 1)?, n(r, 2)?, n(r, 3)?);
+        out.people += 1;
+        out.reminded += soon as u64;
+        out.overdue += overdue as u64;
+        out.escalated += late as u64;
+        notices.push((
+            format!("user:{user}"),
+            serde_json::json!({"on": day, "due_soon": soon, "overdue": overdue, "late": late}),
+        ));
+    }
+    crate::store::publish_many(&mut tx, now, "docflow.remind", &notices).await?;
+    query(
+        be,
+        "UPDATE docflow_sweeps SET people = ?, reminded = ?, overdue = ?, escalated = ? WHERE day = ?",
+    )
+    .bind(out.people as i64)
+    .bind(out.reminded as i64)
+    .bind(out.overdue as i64)
+    .bind(out.escalated as i64)
+    .bind(day.clone())
+    .execute(tx.conn())
+    .await?;
+    audit::success(
+        &mut tx,
+        &k.keys,
+        now,
+        &Actor::system(),
+        "docflow.sweep",
+        "docflow",
+        serde_json::json!({"on": day, "people": out.people, "reminded": out.reminded, "overdue": out.overdue, "escalated": out.escalated}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Open 待办 of the people this user supervises, past their limit: as
+/// division head, their division's overdue tasks (level 2 and up); as
+/// deputy in charge, tasks on their documents more than two working days
+/// overdue (level 3). (doc, title, holder, due, level)
 pub async fn escalated_to(
     k: &Kernel,
     who: &Who,
-) -> Result<Vec<(i64, String, String, Option<String>, i64)>> {
+) -> Result<Vec<(i64, String, String, Option<String>, u8)>> {
+    let c = rules::cutoffs(&k.calendar(), who.today);
     let rows = query(
         k.db.backend(),
-        "SELECT t.doc_id, d.title, u.display_name, t.due_on, t.remind_level FROM docflow_tasks t \
+        "SELECT t.doc_id, d.title, u.display_name, t.due_on FROM docflow_tasks t \
          JOIN docflow_docs d ON d.id = t.doc_id JOIN users u ON u.id = t.assignee_user_id \
          WHERE t.kind = 'todo' AND t.state IN ('new', 'claimed') AND t.assignee_user_id <> ? AND ( \
-           (t.remind_level >= 2 AND COALESCE(t.division_id, u.division_id) = ? AND EXISTS \
+           (t.due_on < ? AND COALESCE(t.division_id, u.division_id) = ? AND EXISTS \
              (SELECT 1 FROM user_roles r WHERE r.user_id = ? AND r.role = 'division_head')) \
-           OR (t.remind_level >= 3 AND d.deputy = ?)) ORDER BY t.due_on LIMIT 100",
+           OR (t.due_on < ? AND d.deputy = ?)) ORDER BY t.due_on LIMIT 100",
     )
     .bind(who.me.id)
+    .bind(fmt_date(c.overdue))
     .bind(who.me.division_id.unwrap_or(-1))
     .bind(who.me.id)
+    .bind(fmt_date(c.late))
     .bind(who.me.username.clone())
     .fetch_all(k.db.pool())
     .await?;
     rows.iter()
-        .map(|r| Ok((n(r, 0)?, s(r, 1)?, s(r, 2)?, os(r, 3)?, n(r, 4)?)))
+        .map(|r| {
+            let due = os(r, 3)?;
+            let level = due
+                .as_deref()
+                .and_then(|d| parse_date(d).ok())
+                .map_or(0, |d| rules::remind_level(c, d));
+            Ok((n(r, 0)?, s(r, 1)?, s(r, 2)?, due, level))
+        })
         .collect()
 }
 

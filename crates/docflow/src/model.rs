@@ -417,7 +417,6 @@ pub struct Task {
     pub acted_for: Option<String>,
     pub verdict: Option<String>,
     pub opinion: Option<String>,
-    pub remind_level: i64,
 }
 
 impl Task {

@@ -106,7 +106,7 @@ pub async fn doc(k: &Kernel, id: i64) -> Result<Doc> {
 }
 
 pub(crate) const TASK_COLS: &str = "id, doc_id, kind, step, note, assignee_user_id, division_id, state, created_by, \
-    created_at, due_on, claimed_at, done_at, done_on, acted_by, acted_for, verdict, opinion, remind_level";
+    created_at, due_on, claimed_at, done_at, done_on, acted_by, acted_for, verdict, opinion";
 
 pub(crate) fn task_from(r: &sqlx::any::AnyRow) -> Result<Task> {
     let step = s(r, 3)?;
@@ -130,7 +130,6 @@ pub(crate) fn task_from(r: &sqlx::any::AnyRow) -> Result<Task> {
         acted_for: os(r, 15)?,
         verdict: os(r, 16)?,
         opinion: os(r, 17)?,
-        remind_level: n(r, 18)?,
     })
 }
 
@@ -443,4 +442,31 @@ pub async fn people(k: &Kernel) -> Result<Vec<(String, String)>> {
     .fetch_all(k.db.pool())
     .await?;
     rows.iter().map(|r| Ok((s(r, 0)?, s(r, 1)?))).collect()
+}
+
+/// Outbox events of one topic, many at once (multi-row INSERTs of 200):
+/// the daily 催办 writes one a person, a thousand in a large bureau.
+pub(crate) async fn publish_many(
+    tx: &mut yangguang_kernel::db::WriteTx,
+    at: time::OffsetDateTime,
+    topic: &str,
+    events: &[(String, serde_json::Value)],
+) -> Result<()> {
+    let at = yangguang_kernel::timefmt::rfc3339(at);
+    for chunk in events.chunks(200) {
+        let sql = format!(
+            "INSERT INTO outbox (at, topic, object, payload) VALUES {}",
+            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = query_dyn(tx.backend(), sql);
+        for (object, payload) in chunk {
+            q = q
+                .bind(at.clone())
+                .bind(topic.to_string())
+                .bind(object.clone())
+                .bind(payload.to_string());
+        }
+        q.execute(tx.conn()).await?;
+    }
+    Ok(())
 }

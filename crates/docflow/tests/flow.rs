@@ -6,13 +6,14 @@ mod common;
 
 use common::*;
 use yangguang_docflow::acts::{self, Act, Registration};
+use yangguang_docflow::inbox::Tab;
 use yangguang_docflow::incoming::{self, NewIncoming};
 use yangguang_docflow::model::{Status, TaskStep};
 use yangguang_docflow::outgoing::{self, NewOutgoing};
 use yangguang_docflow::rules::{DocType, Secrecy, Urgency};
 use yangguang_docflow::{docacts, inbox, store};
 use yangguang_kernel::audit;
-use yangguang_kernel::db::query;
+use yangguang_kernel::db::{query, query_scalar};
 use yangguang_kernel::{Error, Kernel};
 
 fn registration() -> Registration {
@@ -841,12 +842,55 @@ async fn sweep_reminds_before_the_limit_then_escalates_to_head_and_deputy() {
             .await
             .unwrap();
         }
+        // No 催办 on a rest day (Sunday 11-22).
+        let sunday = inbox::sweep(&k, NOW, time::macros::date!(2026 - 11 - 22))
+            .await
+            .unwrap();
+        assert_eq!(sunday, inbox::Sweep::default(), "{be}");
         let s = inbox::sweep(&k, NOW, TODAY).await.unwrap();
         // Due 11-24 (next working day) and the original (11-24): reminded;
         // 11-20 (Friday): overdue; 11-17: more than two working days.
-        assert_eq!((s.reminded, s.overdue, s.escalated), (2, 1, 1), "{be}");
+        assert_eq!(
+            (s.people, s.reminded, s.overdue, s.escalated),
+            (1, 2, 1, 1),
+            "{be}"
+        );
+        // One notice for 李副局长 with the counts by level.
+        let notice: String = query_scalar(
+            k.db.backend(),
+            "SELECT payload FROM outbox WHERE topic = 'docflow.remind'",
+        )
+        .fetch_one(k.db.pool())
+        .await
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&notice).unwrap();
+        assert_eq!(
+            (&v["due_soon"], &v["overdue"], &v["late"]),
+            (
+                &serde_json::json!(2),
+                &serde_json::json!(1),
+                &serde_json::json!(1)
+            ),
+            "{be}"
+        );
+        // Later passes that day send nothing again.
         let again = inbox::sweep(&k, NOW, TODAY).await.unwrap();
-        assert_eq!((again.reminded, again.overdue, again.escalated), (0, 0, 0));
+        assert_eq!(again, inbox::Sweep::default(), "{be}");
+        assert_eq!(
+            count(
+                &k,
+                "SELECT COUNT(*) FROM outbox WHERE topic = 'docflow.remind'"
+            )
+            .await,
+            1
+        );
+        // The levels shown are the day's, whether or not a sweep ran.
+        let rows = inbox::inbox(&k, &who(&k, "li").await, Tab::Todo, 0)
+            .await
+            .unwrap();
+        let mut levels: Vec<u8> = rows.iter().map(|r| r.remind).collect();
+        levels.sort();
+        assert_eq!(levels, vec![1, 1, 2, 3], "{be}");
         let li = who(&k, "li").await;
         let esc = inbox::escalated_to(&k, &li).await.unwrap();
         assert!(

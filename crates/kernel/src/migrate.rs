@@ -47,6 +47,12 @@ pub const KERNEL: &[Migration] = &[
         name: "docflow permissions",
         sql: include_str!("../migrations/0005_docflow_grants.sql"),
     },
+    Migration {
+        module: "kernel",
+        version: 6,
+        name: "the office supervises docflow",
+        sql: include_str!("../migrations/0006_office_supervises_docflow.sql"),
+    },
 ];
 
 fn expand(backend: Backend, sql: &str) -> String {

@@ -202,7 +202,7 @@ pub fn default_business_grants() -> Vec<(Role, Permission)> {
         out.push((r, Permission::DocflowHandle));
     }
     out.push((Role::Office, Permission::DocflowManage));
-    for r in [Role::PrincipalLeader, Role::Supervisor] {
+    for r in [Role::Office, Role::PrincipalLeader, Role::Supervisor] {
         out.push((r, Permission::DocflowSupervise));
     }
     out

@@ -136,6 +136,24 @@ impl Browser {
         self.send(req).await
     }
 
+    /// POSTs a JSON body as an API client does, with `csrf` (if any) in
+    /// the `X-CSRF-Token` header.
+    pub async fn post_json(
+        &mut self,
+        uri: &str,
+        body: &serde_json::Value,
+        csrf: Option<&str>,
+    ) -> Page {
+        let mut req = Request::post(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = csrf {
+            req = req.header("x-csrf-token", t);
+        }
+        let req = req.body(Body::from(body.to_string())).expect("request");
+        self.send(req).await
+    }
+
     /// POSTs exactly these fields (no CSRF token added).
     pub async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
         let body = serde_urlencoded::to_string(fields).expect("form");
@@ -237,6 +255,20 @@ pub async fn second_node(st: &AppState, tag: &str) -> AppState {
 /// Creates `username` with `role` (and a TOTP second factor when the role
 /// needs one); returns the TOTP secret if any.
 pub async fn add_user(st: &AppState, username: &str, role: Role) -> Option<Vec<u8>> {
+    let name = format!("测试{}", role.label());
+    add_person(st, username, &name, None, &[role]).await
+}
+
+/// Creates `username` named `display_name` in the agency's division
+/// `division_code` (none: agency-wide) with `roles`, and a TOTP second
+/// factor when the roles need one; returns the TOTP secret if any.
+pub async fn add_person(
+    st: &AppState,
+    username: &str,
+    display_name: &str,
+    division_code: Option<&str>,
+    roles: &[Role],
+) -> Option<Vec<u8>> {
     let k = &st.kernel;
     let now = timefmt::now();
     let id = org_store::add_user(
@@ -245,17 +277,17 @@ pub async fn add_user(st: &AppState, username: &str, role: Role) -> Option<Vec<u
         now,
         NewUser {
             username: username.into(),
-            display_name: format!("测试{}", role.label()),
+            display_name: display_name.into(),
             agency_code: Some(AGENCY.into()),
-            division_code: None,
+            division_code: division_code.map(str::to_string),
             title: String::new(),
             password: PASSWORD.into(),
-            roles: vec![role],
+            roles: roles.to_vec(),
         },
     )
     .await
     .expect("user");
-    if yangguang_kernel::perm::needs_second_factor(&[role]) {
+    if yangguang_kernel::perm::needs_second_factor(roles) {
         let secret = otp::new_secret().expect("secret");
         auth::store_second_factor(k, id, username, "totp", &otp::base32(&secret), None, now)
             .await
@@ -269,6 +301,12 @@ pub async fn add_user(st: &AppState, username: &str, role: Role) -> Option<Vec<u
 /// new user with `role`.
 pub async fn signed_in(st: &AppState, username: &str, role: Role) -> Browser {
     let secret = add_user(st, username, role).await;
+    sign_in(st, username, secret.as_deref()).await
+}
+
+/// A browser signed in as the existing `username` (password and, with
+/// `secret`, the second factor).
+pub async fn sign_in(st: &AppState, username: &str, secret: Option<&[u8]>) -> Browser {
     let mut b = Browser::new(st);
     let page = b
         .post("/login", &[("username", username), ("password", PASSWORD)])
@@ -280,7 +318,7 @@ pub async fn signed_in(st: &AppState, username: &str, role: Role) -> Browser {
         page.body
     );
     if let Some(secret) = secret {
-        let code = otp::totp(&secret, timefmt::now().unix_timestamp() as u64);
+        let code = otp::totp(secret, timefmt::now().unix_timestamp() as u64);
         let page = b.post("/login/otp", &[("code", &code)]).await;
         assert_eq!(
             page.status,

@@ -48,7 +48,7 @@ const DOCFLOW: &[&str] = &[
     "deputy_leader",
     "principal_leader",
 ];
-const DOC_SUPERVISE: &[&str] = &["principal_leader", "supervisor"];
+const DOC_SUPERVISE: &[&str] = &["office", "principal_leader", "supervisor"];
 const SYS: &[&str] = &["system_admin"];
 const SEC: &[&str] = &["security_admin"];
 const AUD: &[&str] = &["audit_admin"];

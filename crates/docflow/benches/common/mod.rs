@@ -514,7 +514,7 @@ pub async fn history(tx: &mut WriteTx, s: Scale, org: &Org) -> i64 {
             };
             format!(
                 "({doc}, '{kind}', '{step}', '{note}', {u}, {div}, '{state}', '{by}', '{created}T02:00:00Z', {due}, \
-                 {claimed}, NULL, NULL, NULL, NULL, NULL, 0)",
+                 {claimed}, NULL, NULL, NULL, NULL, NULL)",
                 kind = if read { "read" } else { "todo" },
             )
         } else {
@@ -527,10 +527,9 @@ pub async fn history(tx: &mut WriteTx, s: Scale, org: &Org) -> i64 {
                 let (v, o) = OPINIONS[rng.below(OPINIONS.len() as u64) as usize];
                 ("done", format!("'{v}'"), format!("'{o}'"))
             };
-            let level = if done > due { 2 } else { 0 };
             format!(
                 "({doc}, '{kind}', '{step}', '{note}', {u}, {div}, '{state}', '{by}', '{created}T02:00:00Z', '{due}', \
-                 '{created}T03:00:00Z', '{done}T07:00:00Z', '{done}', '{me}', {verdict}, {opinion}, {level})",
+                 '{created}T03:00:00Z', '{done}T07:00:00Z', '{done}', '{me}', {verdict}, {opinion})",
                 kind = if read { "read" } else { "todo" },
                 me = org.names[assignee],
             )
@@ -539,7 +538,7 @@ pub async fn history(tx: &mut WriteTx, s: Scale, org: &Org) -> i64 {
     bulk(
         tx,
         "INSERT INTO docflow_tasks (doc_id, kind, step, note, assignee_user_id, division_id, state, created_by, \
-         created_at, due_on, claimed_at, done_at, done_on, acted_by, verdict, opinion, remind_level)",
+         created_at, due_on, claimed_at, done_at, done_on, acted_by, verdict, opinion)",
         tasks,
     )
     .await;

@@ -46,7 +46,7 @@ pub async fn inbox(
                 "urgency": r.urgency.as_str(),
                 "due_on": r.task.due_on,
                 "overdue": r.overdue,
-                "remind_level": r.task.remind_level,
+                "remind_level": r.remind,
                 "for": (r.task.assignee_user_id != who.me.id)
                     .then(|| who.person_for(r.task.assignee_user_id).username.clone()),
                 "url": format!("/staff/docflow/docs/{}#task-{}", r.task.doc_id, r.task.id),

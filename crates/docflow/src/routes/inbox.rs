@@ -58,7 +58,7 @@ struct InboxPage {
     oversee: bool,
 }
 
-fn remind_label(level: i64) -> &'static str {
+fn remind_label(level: u8) -> &'static str {
     match level {
         0 => "",
         1 => "即将到期",
@@ -93,11 +93,7 @@ pub async fn page(
                 state: r.task.state.label(),
                 due: r.task.due_on.clone().unwrap_or_default(),
                 overdue: r.overdue,
-                remind: if r.task.state.open() {
-                    remind_label(r.task.remind_level)
-                } else {
-                    ""
-                },
+                remind: remind_label(r.remind),
                 for_a: if r.task.assignee_user_id == who.me.id {
                     String::new()
                 } else {
@@ -177,7 +173,7 @@ pub async fn overdue(State(st): State<AppState>, frame: Frame) -> Response {
                 doc_id: o.task.doc_id,
                 step: o.task.step_label(),
                 due: o.task.due_on.clone().unwrap_or_default(),
-                remind: remind_label(o.task.remind_level.max(2)),
+                remind: remind_label(o.remind),
                 uncovered: o.uncovered,
                 assignee: o.assignee,
                 division: o.division.unwrap_or_default(),
