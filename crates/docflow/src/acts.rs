@@ -219,6 +219,18 @@ pub async fn act(k: &Kernel, now: OffsetDateTime, who: &Who, task_id: i64, act: 
             "公文已暂停办理，等待集体研究决定后继续".into(),
         ));
     }
+    // A change to the signed text waits for the signer: nothing goes out
+    // in the meantime (复核, 登记, 印制, 核发 read the text being changed).
+    if matches!(
+        task.step,
+        TaskStep::Recheck | TaskStep::Number | TaskStep::Print | TaskStep::Issue
+    ) && engine::open_count(&mut tx, doc.id, TaskStep::ApproveAmendment).await? > 0
+    {
+        return Err(Error::Conflict(format!(
+            "签发稿的修改申请尚待签发领导批准，批准或不批准后才能{}",
+            task.step_label()
+        )));
+    }
     let actor = who.actor_for(task.assignee_user_id);
     let (verdict, text) = act.recorded();
     engine::finish(

@@ -188,11 +188,25 @@ pub(crate) async fn has_role(tx: &mut WriteTx, user_id: i64, role: &str) -> Resu
 }
 
 /// The head (负责人) of a division: its lowest-numbered division_head.
+/// The head of a division: its first `division_head`, or else (the
+/// office, whose head is usually not given that role) the A holder of its
+/// 办公室主任 post (duty `docflow.director`).
 pub(crate) async fn head_of(tx: &mut WriteTx, division_id: i64) -> Result<i64> {
-    query_scalar::<i64>(
+    let head = query_scalar::<i64>(
         tx.backend(),
         "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id \
          WHERE u.division_id = ? AND r.role = 'division_head' AND u.locked = 0 ORDER BY u.id LIMIT 1",
+    )
+    .bind(division_id)
+    .fetch_optional(tx.conn())
+    .await?;
+    if let Some(h) = head {
+        return Ok(h);
+    }
+    query_scalar::<i64>(
+        tx.backend(),
+        "SELECT p.a_user_id FROM posts p JOIN users u ON u.id = p.a_user_id \
+         WHERE p.division_id = ? AND p.duty = 'docflow.director' AND u.locked = 0 ORDER BY p.id LIMIT 1",
     )
     .bind(division_id)
     .fetch_optional(tx.conn())

@@ -210,7 +210,7 @@ pub async fn overdue(k: &Kernel, who: &Who, limit: i64) -> Result<Vec<Overdue>> 
              JOIN docflow_docs d ON d.id = t.doc_id JOIN users u ON u.id = t.assignee_user_id \
              LEFT JOIN divisions dv ON dv.id = COALESCE(t.division_id, u.division_id) \
              WHERE t.kind = 'todo' AND t.state IN ('new', 'claimed') AND t.due_on < ? \
-             ORDER BY t.due_on, t.id LIMIT ?"
+             AND d.status <> 'paused' ORDER BY t.due_on, t.id LIMIT ?"
         ),
     )
     .bind(fmt_date(who.today))
@@ -360,7 +360,8 @@ pub async fn escalated_to(
         k.db.backend(),
         "SELECT t.doc_id, d.title, u.display_name, t.due_on FROM docflow_tasks t \
          JOIN docflow_docs d ON d.id = t.doc_id JOIN users u ON u.id = t.assignee_user_id \
-         WHERE t.kind = 'todo' AND t.state IN ('new', 'claimed') AND t.assignee_user_id <> ? AND ( \
+         WHERE t.kind = 'todo' AND t.state IN ('new', 'claimed') AND t.assignee_user_id <> ? \
+         AND d.status <> 'paused' AND ( \
            (t.due_on < ? AND COALESCE(t.division_id, u.division_id) = ? AND EXISTS \
              (SELECT 1 FROM user_roles r WHERE r.user_id = ? AND r.role = 'division_head')) \
            OR (t.due_on < ? AND d.deputy = ?)) ORDER BY t.due_on LIMIT 100",

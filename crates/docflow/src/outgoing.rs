@@ -523,7 +523,15 @@ fn facts(who: &Who, p: &Person, doc: &Doc) -> ActorFacts {
     };
     ActorFacts {
         lead_staff: lead,
-        lead_head: lead && p.has(Role::DivisionHead),
+        // The head: the role, or (the office) the 办公室主任 post's holder,
+        // as `engine::head_of` picks them.
+        lead_head: lead
+            && (p.has(Role::DivisionHead)
+                || who.posts.iter().any(|v| {
+                    v.duty == DUTY_DIRECTOR
+                        && v.division_id == doc.lead_division_id
+                        && v.post.a_user_id == p.id
+                })),
         office_reviewer: acts_on(DUTY_REVIEW),
         office_director: acts_on(DUTY_DIRECTOR),
         doc_deputy: p.username == doc.deputy,

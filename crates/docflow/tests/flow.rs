@@ -631,6 +631,21 @@ async fn after_signing_a_change_needs_the_issuing_leaders_approval_and_makes_a_n
         )
         .await
         .unwrap();
+        // Nothing goes out while the change waits for the signer.
+        let t = task_of(&k, "zhou", id, TaskStep::Recheck).await;
+        acts::claim(&k, NOW, &zhou, t.id).await.unwrap();
+        let before = writes(&k).await;
+        let recheck = || Act::Recheck {
+            note: String::new(),
+        };
+        let e = acts::act(&k, NOW, &zhou, t.id, recheck())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Conflict(_)) && e.to_string().contains("尚待签发领导批准"),
+            "{be}: {e}"
+        );
+        assert_eq!(writes(&k).await, before, "{be}");
         // Only the issuing leader decides it.
         let t = task_of(&k, "li", id, TaskStep::ApproveAmendment).await;
         assert!(
@@ -655,6 +670,9 @@ async fn after_signing_a_change_needs_the_issuing_leaders_approval_and_makes_a_n
             vs[0].body, "一、总体要求\n二、主要任务",
             "{be}: the signed text is kept"
         );
+        // Decided: 复核 goes on.
+        let t = task_of(&k, "zhou", id, TaskStep::Recheck).await;
+        acts::act(&k, NOW, &zhou, t.id, recheck()).await.unwrap();
     }
 }
 
@@ -900,5 +918,38 @@ async fn sweep_reminds_before_the_limit_then_escalates_to_head_and_deputy() {
         let office = who(&k, "zhou").await;
         let od = inbox::overdue(&k, &office, 100).await.unwrap();
         assert_eq!(od.len(), 2, "{be}");
+    }
+}
+
+#[tokio::test]
+async fn the_office_directors_post_signs_for_the_office_when_no_one_holds_the_head_role() {
+    for (be, k) in setup("docflow-office-head").await {
+        // 张主任 holds the 办公室主任 post but not the division_head role.
+        query(
+            k.db.backend(),
+            "DELETE FROM user_roles WHERE role = 'division_head' \
+             AND user_id = (SELECT id FROM users WHERE username = 'zhuren')",
+        )
+        .execute(k.db.pool())
+        .await
+        .unwrap();
+        let zhou = who(&k, "zhou").await;
+        let mut d = draft(DocType::OfficeInstructed);
+        d.instructing_leader = Some("wang".into());
+        let id = outgoing::create(&k, NOW, &zhou, d).await.unwrap();
+        work(
+            &k,
+            "zhou",
+            id,
+            TaskStep::Draft,
+            Act::SubmitDraft { cosign: vec![] },
+        )
+        .await;
+        sign(&k, "zhuren", id).await;
+        sign(&k, "hegao", id).await;
+        sign(&k, "wang", id).await;
+        let d = store::doc(&k, id).await.unwrap();
+        assert_eq!(d.status, Status::Signed, "{be}");
+        assert_eq!(d.signed_by.as_deref(), Some("wang"), "{be}");
     }
 }
