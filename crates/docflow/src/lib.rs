@@ -12,6 +12,7 @@ pub mod paths;
 mod release;
 pub mod routes;
 pub mod rules;
+pub mod search;
 pub mod store;
 pub mod sweeper;
 pub mod who;

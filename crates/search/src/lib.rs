@@ -1,4 +1,5 @@
-//! Chinese full-text index of the public disclosure catalog (政府信息公开目录).
+//! Chinese full-text index of the public disclosure catalog (政府信息公开目录)
+//! and of the 公文 staff may see.
 //!
 //! A tantivy index, cut with jieba: an item's text is indexed as the words of
 //! jieba's normal cut and, in a second field, the dictionary words inside
@@ -6,7 +7,11 @@
 //! every word is required (falling back to any word when no item has them
 //! all), ranked by BM25, the best 30 then re-ranked by whether the item
 //! first mentions the words in the order typed. A hit is read from fast
-//! fields; only snippets touch the stored texts. See `schema.rs` for the
+//! fields; only snippets touch the stored texts. Items may carry viewer
+//! keys (`upsert_with_viewers`, used for the staff search over 公文), and
+//! a search may be limited to the items holding one of the searcher's keys
+//! (`search_as`): a filter inside the query, so a hidden item is never
+//! counted, ranked or returned. See `schema.rs` for the
 //! fields, `query.rs` for the rules a query follows, `order.rs` for word
 //! order and `snippet.rs` for the highlighted excerpts.
 //!
@@ -315,14 +320,30 @@ impl SearchIndex {
     }
 
     /// Adds the items, replacing any indexed under the same id. Visible after
-    /// [`SearchIndex::commit`].
+    /// [`SearchIndex::commit`]. They carry no viewer keys: a search with a
+    /// viewer filter ([`SearchIndex::search_as`]) never finds them.
     pub fn upsert(&self, docs: &[Doc]) -> Result<(), SearchError> {
+        self.add(docs.iter().map(|d| (d, &[][..])))
+    }
+
+    /// Adds the items like [`SearchIndex::upsert`], each with the keys of
+    /// those who may see it (e.g. user ids): a search filtered by viewers
+    /// finds an item only if it holds one of the searcher's keys; a search
+    /// without a filter finds it like any other.
+    pub fn upsert_with_viewers(&self, docs: &[(Doc, Vec<i64>)]) -> Result<(), SearchError> {
+        self.add(docs.iter().map(|(d, v)| (d, v.as_slice())))
+    }
+
+    fn add<'a>(&self, docs: impl Iterator<Item = (&'a Doc, &'a [i64])>) -> Result<(), SearchError> {
         let f = &self.inner.fields;
         let writer = self.writer();
-        for d in docs {
+        for (d, viewers) in docs {
             writer.delete_term(Term::from_field_i64(f.id, d.id));
             let mut doc = TantivyDocument::new();
             doc.add_i64(f.id, d.id);
+            for v in viewers {
+                doc.add_i64(f.viewers, *v);
+            }
             // One value, not six: the positions of both text fields then
             // count the same words (see `tokenizer.rs`), with no gap
             // between values that would differ between them.
@@ -454,12 +475,22 @@ impl SearchIndex {
     /// (`AND`, `title:`, quotes are searched as words or ignored). Errors come
     /// only from the index itself. Each hit carries its snippet.
     pub fn search(&self, q: &Query) -> Result<Hits, SearchError> {
+        self.search_as(q, None)
+    }
+
+    /// Searches like [`SearchIndex::search`] among the items a viewer may
+    /// see: with `Some(keys)`, only items indexed (by
+    /// [`SearchIndex::upsert_with_viewers`]) with at least one of `keys`
+    /// match — the filter is a clause of the query itself, so totals,
+    /// ranking, paging and the any-word fallback count only those items;
+    /// `Some(&[])` finds nothing. `None` is no filter: every item.
+    pub fn search_as(&self, q: &Query, viewers: Option<&[i64]>) -> Result<Hits, SearchError> {
         let searcher = self.inner.reader.searcher();
         let Some(Ranked {
             mut hits,
             words,
             addresses,
-        }) = self.ranked(&searcher, q)?
+        }) = self.ranked(&searcher, q, viewers)?
         else {
             return Ok(Hits::default());
         };
@@ -485,22 +516,36 @@ impl SearchIndex {
     /// fields, the stored texts untouched. For callers that show no excerpt
     /// (a harvest, a count), and the benchmark's like-for-like row.
     pub fn find(&self, q: &Query) -> Result<Hits, SearchError> {
+        self.find_as(q, None)
+    }
+
+    /// [`SearchIndex::find`] among the items a viewer may see (see
+    /// [`SearchIndex::search_as`]).
+    pub fn find_as(&self, q: &Query, viewers: Option<&[i64]>) -> Result<Hits, SearchError> {
         let searcher = self.inner.reader.searcher();
         Ok(self
-            .ranked(&searcher, q)?
+            .ranked(&searcher, q, viewers)?
             .map(|r| r.hits)
             .unwrap_or_default())
     }
 
     /// The ranked page of hits, without snippets; `None` when the text
-    /// holds no word.
-    fn ranked(&self, searcher: &Searcher, q: &Query) -> Result<Option<Ranked>, SearchError> {
+    /// holds no word or no viewer key is given.
+    fn ranked(
+        &self,
+        searcher: &Searcher,
+        q: &Query,
+        viewers: Option<&[i64]>,
+    ) -> Result<Option<Ranked>, SearchError> {
         let words = query::words(&q.text);
-        if words.is_empty() {
+        if words.is_empty() || viewers.is_some_and(<[i64]>::is_empty) {
             return Ok(None);
         }
         let f = &self.inner.fields;
         let mut filters: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        if let Some(keys) = viewers {
+            filters.push((Occur::Must, query::filter_any_i64(f.viewers, keys)));
+        }
         if let Some(c) = &q.category {
             filters.push((Occur::Must, query::filter_text(f.category, c)));
         }

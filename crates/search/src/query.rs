@@ -245,6 +245,26 @@ pub(crate) fn filter_i64(field: Field, value: i64) -> Box<dyn TQuery> {
     ))
 }
 
+/// A filter clause: the field holds at least one of `values` (a Should
+/// of term queries), no influence on the score. No values: nothing
+/// matches.
+pub(crate) fn filter_any_i64(field: Field, values: &[i64]) -> Box<dyn TQuery> {
+    if values.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    let any = values
+        .iter()
+        .map(|v| {
+            let term: Box<dyn TQuery> = Box::new(TermQuery::new(
+                Term::from_field_i64(field, *v),
+                IndexRecordOption::Basic,
+            ));
+            (Occur::Should, term)
+        })
+        .collect();
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 
 /// Version of the on-disk layout (schema + tokenization).
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 /// Names under which the jieba tokenizers are registered: the words of
 /// jieba's normal cut, and the dictionary words inside them.
@@ -20,7 +20,10 @@ pub(crate) const PARTS_TOKENIZER: &str = "yg_jieba_parts";
 /// the item as a whole, so a word found in the title does not count twice
 /// (see `query.rs`). What a hit shows comes from fast fields (`id`, `title`,
 /// `url`, `published_on`), not from the doc store, which holds only the body
-/// and summary that snippets are cut from.
+/// and summary that snippets are cut from. `viewers` holds the keys of
+/// those who may see an item indexed with
+/// `SearchIndex::upsert_with_viewers` (for 公文: user ids); public catalog
+/// items carry none and are found only by searches without a viewer filter.
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
     pub id: Field,
@@ -36,6 +39,7 @@ pub(crate) struct Fields {
     pub validity: Field,
     pub published_on: Field,
     pub url: Field,
+    pub viewers: Field,
 }
 
 /// Field names read back as fast fields.
@@ -73,6 +77,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         // Julian day number of the publication date.
         published_on: b.add_i64_field(PUBLISHED_ON, FAST),
         url: b.add_text_field(URL, shown),
+        // Multi-valued, indexed only: a filter, never shown nor scored.
+        viewers: b.add_i64_field("viewers", INDEXED),
     };
     (b.build(), fields)
 }

@@ -646,3 +646,58 @@ fn pages_re_ranked_by_word_order_neither_repeat_nor_skip_an_item() {
     // The items in the typed order lead.
     assert!(all[..10].iter().all(|id| id % 2 == 0), "{all:?}");
 }
+
+#[test]
+fn a_viewer_filter_finds_an_item_only_for_the_keys_it_was_indexed_with() {
+    let index = SearchIndex::in_memory().unwrap();
+    let [a, b, c, d]: [Doc; 4] = catalog().try_into().unwrap();
+    // Item 1 is seen by users 7 and 8, item 2 by user 9; items 3 and 4 are
+    // the public catalog's, with no keys.
+    index
+        .upsert_with_viewers(&[(a, vec![7, 8]), (b, vec![9])])
+        .unwrap();
+    index.upsert(&[c, d]).unwrap();
+    index.commit().unwrap();
+    let q = Query::new("应急");
+    let as_of = |keys: Option<&[i64]>| {
+        let hits = index.search_as(&q, keys).unwrap();
+        let found = index.find_as(&q, keys).unwrap();
+        assert_eq!(ids(&hits), ids(&found));
+        assert_eq!(hits.total, hits.items.len());
+        let mut v = ids(&hits);
+        v.sort();
+        v
+    };
+    // Both items mention 应急; no filter (the catalog's search, and
+    // the office's) finds both.
+    assert_eq!(as_of(None), vec![1, 2]);
+    assert_eq!(ids(&index.search(&q).unwrap()).len(), 2);
+    // An allowed key finds its item and not the other's.
+    assert_eq!(as_of(Some(&[7])), vec![1]);
+    assert_eq!(as_of(Some(&[8])), vec![1]);
+    assert_eq!(as_of(Some(&[9])), vec![2]);
+    // Any one of several keys is enough.
+    assert_eq!(as_of(Some(&[5, 9, 8])), vec![1, 2]);
+    // Others, and nobody, find nothing: not even the keyless catalog items
+    // that match the words, and no any-word fallback to a hidden item.
+    assert_eq!(as_of(Some(&[5])), Vec::<i64>::new());
+    assert_eq!(as_of(Some(&[])), Vec::<i64>::new());
+    assert_eq!(
+        ids(&index
+            .search_as(&Query::new("烟花爆竹"), Some(&[7]))
+            .unwrap()),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        ids(&index
+            .search_as(&Query::new("烟花爆竹 危险化学品"), Some(&[9]))
+            .unwrap()),
+        Vec::<i64>::new()
+    );
+    // Re-indexing with other keys replaces the old ones.
+    let a = catalog().swap_remove(0);
+    index.upsert_with_viewers(&[(a, vec![9])]).unwrap();
+    index.commit().unwrap();
+    assert_eq!(as_of(Some(&[7])), Vec::<i64>::new());
+    assert_eq!(as_of(Some(&[9])), vec![1, 2]);
+}

@@ -58,6 +58,14 @@ pub async fn state(kernel: Kernel, ready: bool) -> AppState {
     yangguang_requests::sweeper::spawn(kernel.clone());
     // 网上办文: reminder levels, and paused documents resume once decided.
     yangguang_docflow::sweeper::spawn(kernel.clone());
+    // 公文检索: this node's index of 公文, following the outbox.
+    match yangguang_docflow::search::DocSearch::open(&kernel) {
+        Ok(ix) => {
+            ix.spawn();
+            st.provide(ix);
+        }
+        Err(e) => tracing::error!(error = %e, "docflow search index could not be opened"),
+    }
     st
 }
 

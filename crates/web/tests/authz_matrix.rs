@@ -372,6 +372,13 @@ const TABLE: &[Row] = &[
     ("GET", "/staff/docflow", "/staff/docflow", DOCFLOW, false),
     (
         "GET",
+        "/staff/docflow/search",
+        "/staff/docflow/search?q=%E9%80%9A%E7%9F%A5",
+        DOCFLOW,
+        false,
+    ),
+    (
+        "GET",
         "/staff/docflow/incoming",
         "/staff/docflow/incoming",
         DOCFLOW,

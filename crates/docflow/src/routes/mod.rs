@@ -2,11 +2,12 @@
 //! 已办), incoming and outgoing lists and forms, the document page with
 //! the act its holder may take and the whole trail, versions and their
 //! difference, the red-header page and .docx, signing paths, overdue
-//! tasks, statistics.
+//! tasks, statistics, and 公文检索 (full-text search).
 //!
 //! Beyond the route's permission, a document opens only for the office
 //! and supervisors, whoever filed it, and whoever the route gave a step
-//! on it (`inbox::may_view`); lists filter by the same rule in the query.
+//! on it (`inbox::may_view`); lists filter by the same rule in the query,
+//! and search by the same rule inside the search engine (`crate::search`).
 
 pub mod api;
 pub mod diff;
@@ -16,6 +17,7 @@ pub mod inbox;
 pub mod page;
 pub mod paths;
 pub mod print;
+pub mod search;
 
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -37,6 +39,7 @@ pub fn routes() -> Vec<Route> {
     let s = Access::Perm(Permission::DocflowSupervise);
     vec![
         Route::get("/staff/docflow", h, get(inbox::page)),
+        Route::get("/staff/docflow/search", h, get(search::page)),
         Route::get("/staff/docflow/incoming", h, get(docs::incoming)),
         Route::get("/staff/docflow/incoming/new", h, get(docs::incoming_form)),
         Route::post(
