@@ -288,3 +288,31 @@ fn information_request_from_application_to_reply_in_headless_chromium() {
         &[&base, env!("CARGO_BIN_EXE_yangguang"), data],
     );
 }
+
+/// 网上办文 end to end on a demo server of its own: a 收文 filed with its
+/// scan, approved (a whitespace-only opinion refused first), registered
+/// with the year's next number, routed to a lead and a co-handling
+/// division with a limit, claimed, handled (办结 refused while the
+/// co-division works) and closed with its whole trail; a 发文 drafted,
+/// co-signed, consolidated in a new version, signed along the 一般业务 path
+/// by the people it names, rechecked, numbered 苏安监〔YYYY〕N号, printed and
+/// issued, its red-header page and .docx served; axe-core on every page.
+#[test]
+fn outgoing_and_incoming_documents_walk_their_whole_path_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Err(reason) = browser_ready(root) {
+        return missing(&reason);
+    }
+    let port = free_port();
+    let mut server = start_demo(port);
+    wait_healthy(&mut server, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let data = server.dir.join("data");
+    let data = data.to_str().expect("temp data dir is UTF-8");
+    run_node(
+        root,
+        &server,
+        "docflow.mjs",
+        &[&base, env!("CARGO_BIN_EXE_yangguang"), data],
+    );
+}

@@ -86,10 +86,12 @@ async fn list(k: &Kernel, frame: Frame, q: ListQuery, d: Direction) -> Response 
                 },
                 urgency: x.urgency.label(),
                 status: x.status.label(),
-                date: x
-                    .received_on
-                    .clone()
-                    .unwrap_or_else(|| x.created_at.chars().take(10).collect()),
+                date: x.received_on.clone().unwrap_or_else(|| {
+                    super::page::beijing(&x.created_at)
+                        .chars()
+                        .take(10)
+                        .collect()
+                }),
                 due: x.due_on.clone().unwrap_or_default(),
                 title: x.title,
             })

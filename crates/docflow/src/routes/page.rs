@@ -34,6 +34,20 @@ pub(crate) async fn visible(k: &Kernel, me: &Me, raw: &str) -> Result<Doc> {
     Ok(doc)
 }
 
+/// A stored instant (RFC 3339, UTC) as Beijing time for the page:
+/// `2026-11-26 17:05`.
+pub(crate) fn beijing(stored: &str) -> String {
+    timefmt::parse_rfc3339(stored)
+        .map(timefmt::fmt_instant_cst)
+        .unwrap_or_else(|_| {
+            stored
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .replace('T', " ")
+        })
+}
+
 pub struct TrailRow {
     pub id: i64,
     pub step: String,
@@ -100,6 +114,8 @@ struct DocPage {
     secrecy: String,
     deputy: String,
     creator: String,
+    /// 签发人: who signed, and as whose B.
+    signer: String,
     lead: String,
     co: Vec<String>,
     path: Vec<(String, String, bool, bool)>,
@@ -145,22 +161,19 @@ async fn load(k: &Kernel, me: &Me, doc: Doc, error: Option<Failure>) -> Result<D
             step: t.step_label(),
             read: t.is_read(),
             assignee: names.display_id(t.assignee_user_id),
-            division: div_name(t.division_id),
+            // A signing step goes to whom the path's role names (a leader,
+            // the office); the lead division it carries is not theirs.
+            division: if t.step == TaskStep::Sign {
+                String::new()
+            } else {
+                div_name(t.division_id)
+            },
             state: t.state.label(),
             open: t.state.open(),
-            created: t
-                .created_at
-                .chars()
-                .take(16)
-                .collect::<String>()
-                .replace('T', " "),
+            created: beijing(&t.created_at),
             due: t.due_on.clone().unwrap_or_default(),
             overdue,
-            done: t
-                .done_at
-                .clone()
-                .map(|d| d.chars().take(16).collect::<String>().replace('T', " "))
-                .unwrap_or_default(),
+            done: t.done_at.as_deref().map(beijing).unwrap_or_default(),
             acted,
             verdict: t
                 .verdict
@@ -209,12 +222,7 @@ async fn load(k: &Kernel, me: &Me, doc: Doc, error: Option<Failure>) -> Result<D
                 Some(a) => format!("{}（B岗代{}）", person(&v.author), person(a)),
                 None => person(&v.author),
             },
-            at: v
-                .created_at
-                .chars()
-                .take(16)
-                .collect::<String>()
-                .replace('T', " "),
+            at: beijing(&v.created_at),
             frozen: v.frozen,
             sm3: v.sm3.clone().unwrap_or_default(),
             reason: v.reason.clone().unwrap_or_default(),
@@ -296,6 +304,13 @@ async fn load(k: &Kernel, me: &Me, doc: Doc, error: Option<Failure>) -> Result<D
         creator: match &doc.created_for {
             Some(a) => format!("{}（B岗代{}）", person(&doc.created_by), person(a)),
             None => person(&doc.created_by),
+        },
+        // signed_by is the leader the path named, signed_for their B who
+        // signed while they were away.
+        signer: match (&doc.signed_by, &doc.signed_for) {
+            (Some(a), Some(b)) => format!("{}（B岗代{}）", person(b), person(a)),
+            (Some(a), None) => person(a),
+            _ => String::new(),
         },
         lead,
         co,
@@ -503,11 +518,7 @@ fn version_label(v: &Version, names: &store::Names) -> String {
         "第 {} 版（{}，{}）",
         v.no,
         names.display(&v.author),
-        v.created_at
-            .chars()
-            .take(16)
-            .collect::<String>()
-            .replace('T', " ")
+        beijing(&v.created_at)
     );
     if v.frozen {
         s.push_str("，签发定稿");

@@ -66,7 +66,10 @@ async fn rows(k: &Kernel) -> Result<Vec<TypeRow>> {
                 .join("\n"),
             note: cur.note.clone(),
             by: names.display(&cur.created_by),
-            at: cur.created_at.chars().take(10).collect(),
+            at: super::page::beijing(&cur.created_at)
+                .chars()
+                .take(10)
+                .collect(),
             older: of
                 .iter()
                 .skip(1)
