@@ -239,13 +239,9 @@ fn browser_ready(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// 三重一大 end to end on a demo server of its own: a topic submitted,
-/// approved, recorded and sent to a meeting; the meeting scheduled,
-/// notified (refused without a special reason first), held with votes and
-/// a decision; minutes approved and issued; a comment during publicity;
-/// the demo's closed 局长办公会议 archived.
-#[test]
-fn collective_decision_from_topic_to_archive_in_headless_chromium() {
+/// Runs `script` (tests/browser/) against a demo server of its own, with
+/// the server's address, the binary (for one-time codes) and its data dir.
+fn walk_on_own_demo(script: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if let Err(reason) = browser_ready(root) {
         return missing(&reason);
@@ -259,9 +255,19 @@ fn collective_decision_from_topic_to_archive_in_headless_chromium() {
     run_node(
         root,
         &server,
-        "decisions.mjs",
+        script,
         &[&base, env!("CARGO_BIN_EXE_yangguang"), data],
     );
+}
+
+/// 三重一大 end to end on a demo server of its own: a topic submitted,
+/// approved, recorded and sent to a meeting; the meeting scheduled,
+/// notified (refused without a special reason first), held with votes and
+/// a decision; minutes approved and issued; a comment during publicity;
+/// the demo's closed 局长办公会议 archived.
+#[test]
+fn collective_decision_from_topic_to_archive_in_headless_chromium() {
+    walk_on_own_demo("decisions.mjs");
 }
 
 /// 依申请公开 end to end on a demo server of its own: the public applies
@@ -271,22 +277,7 @@ fn collective_decision_from_topic_to_archive_in_headless_chromium() {
 /// on every public page.
 #[test]
 fn information_request_from_application_to_reply_in_headless_chromium() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Err(reason) = browser_ready(root) {
-        return missing(&reason);
-    }
-    let port = free_port();
-    let mut server = start_demo(port);
-    wait_healthy(&mut server, port);
-    let base = format!("http://127.0.0.1:{port}");
-    let data = server.dir.join("data");
-    let data = data.to_str().expect("temp data dir is UTF-8");
-    run_node(
-        root,
-        &server,
-        "requests.mjs",
-        &[&base, env!("CARGO_BIN_EXE_yangguang"), data],
-    );
+    walk_on_own_demo("requests.mjs");
 }
 
 /// 网上办文 end to end on a demo server of its own: a 收文 filed with its
@@ -299,20 +290,5 @@ fn information_request_from_application_to_reply_in_headless_chromium() {
 /// issued, its red-header page and .docx served; axe-core on every page.
 #[test]
 fn outgoing_and_incoming_documents_walk_their_whole_path_in_headless_chromium() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Err(reason) = browser_ready(root) {
-        return missing(&reason);
-    }
-    let port = free_port();
-    let mut server = start_demo(port);
-    wait_healthy(&mut server, port);
-    let base = format!("http://127.0.0.1:{port}");
-    let data = server.dir.join("data");
-    let data = data.to_str().expect("temp data dir is UTF-8");
-    run_node(
-        root,
-        &server,
-        "docflow.mjs",
-        &[&base, env!("CARGO_BIN_EXE_yangguang"), data],
-    );
+    walk_on_own_demo("docflow.mjs");
 }
