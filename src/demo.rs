@@ -381,6 +381,7 @@ async fn seed_all(k: &Kernel, laws: Option<&std::path::Path>) -> Result<()> {
     crate::demo_disclosure::seed(k, now, laws).await?;
     crate::demo_decisions::seed(k, now).await?;
     crate::demo_docflow::seed(k, now).await?;
+    crate::demo_powers::seed(k, now).await?;
     crate::demo_requests::seed(k, now).await
 }
 

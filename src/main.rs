@@ -6,11 +6,14 @@ mod demo;
 mod demo_decisions;
 mod demo_disclosure;
 mod demo_docflow;
+mod demo_powers;
 mod demo_requests;
+mod process_cmd;
 mod report_cmd;
 mod rules_cmd;
 mod rules_docflow;
 mod rules_fee;
+mod rules_powers;
 mod rules_tally;
 
 use std::path::PathBuf;
@@ -88,6 +91,11 @@ enum Command {
     Rules {
         #[command(subcommand)]
         action: rules_cmd::RulesCmd,
+    },
+    /// Process definitions (BPMN 2.0): check a file, draw its flowchart
+    Process {
+        #[command(subcommand)]
+        action: process_cmd::ProcessCmd,
     },
     /// Org: posts and who acts for them
     Org {
@@ -177,6 +185,7 @@ fn main() -> ExitCode {
             Command::User { data, action } => commands::user(&data, action).await,
             Command::Calendar { data, action } => commands::calendar(&data, action).await,
             Command::Rules { action } => rules_cmd::run(action).await,
+            Command::Process { action } => process_cmd::run(action),
             Command::Org { data, action } => commands::org(&data, action).await,
             Command::Audit { data, action } => commands::audit(&data, action).await,
             Command::Reindex { data } => commands::reindex(&data).await,

@@ -61,6 +61,10 @@ pub enum RulesCmd {
     SigningPath(crate::rules_docflow::SigningPathArgs),
     /// 发文字号 per GB/T 9704-2012 (RULES.md §6)
     DocNumber(crate::rules_docflow::DocNumberArgs),
+    /// 行政许可 decision due date: 20 working days from acceptance (行政许可法 Art 42, 45, 82)
+    LicensingDue(crate::rules_powers::LicensingDueArgs),
+    /// 行政处罚 decision due date: 90 calendar days from 立案 (行政处罚法 Art 60)
+    PenaltyDue(crate::rules_powers::PenaltyDueArgs),
 }
 
 async fn calendar(src: &CalendarSource) -> Result<Calendar> {
@@ -192,6 +196,14 @@ pub async fn run(cmd: RulesCmd) -> Result<ExitCode> {
         RulesCmd::Fee(args) => return crate::rules_fee::run(args),
         RulesCmd::SigningPath(args) => return crate::rules_docflow::signing_path(args),
         RulesCmd::DocNumber(args) => return crate::rules_docflow::doc_no(args),
+        RulesCmd::LicensingDue(args) => {
+            let cal = calendar(&args.src).await?;
+            warn_missing(&crate::rules_powers::licensing_due(args, &cal)?);
+        }
+        RulesCmd::PenaltyDue(args) => {
+            let cal = calendar(&args.src).await?;
+            crate::rules_powers::penalty_due(args, &cal)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

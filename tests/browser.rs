@@ -292,3 +292,16 @@ fn information_request_from_application_to_reply_in_headless_chromium() {
 fn outgoing_and_incoming_documents_walk_their_whole_path_in_headless_chromium() {
     walk_on_own_demo("docflow.mjs");
 }
+
+/// 权力清单 and 办件 end to end on a demo server of its own: the public list
+/// (232 items, 行政许可 shows 8, search) and an item page with its
+/// flowchart; a changed BPMN imported as 第2版 and drawn on the public page,
+/// a scriptTask refused naming the element; a licensing case for an
+/// important item through the group review to 准予许可 and 办结, a penalty
+/// case through 告知 and a hearing (a late notice refused) to 法制审核; at
+/// each stop the step the public chart highlights is the engine's current
+/// step; a wrong query code reveals nothing; axe-core on every page.
+#[test]
+fn power_list_cases_and_public_tracking_walk_in_headless_chromium() {
+    walk_on_own_demo("powers.mjs");
+}

@@ -1045,3 +1045,102 @@ fn rules_doc_number_follows_gb_t_9704_and_refuses_bad_input_with_exit_2() {
         assert!(stderr(&o).contains(msg), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn rules_licensing_due_prints_the_art42_date_first_with_extension_and_art45_periods() {
+    let o = run(&["rules", "licensing-due", "--received", "2026-09-25"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(first_line(&o), "2026-10-29");
+    let o = run(&[
+        "rules",
+        "licensing-due",
+        "--received",
+        "2026-09-25",
+        "--extended",
+        "--pause",
+        "2026-10-09..2026-10-16",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(first_line(&o), "2026-11-20");
+    let out = stdout(&o);
+    assert!(
+        out.contains("受理日：2026-09-25（受理当日不计入期限）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("延长：10个工作日（经本行政机关负责人批准"),
+        "{out}"
+    );
+    assert!(out.contains("合计：36个工作日"), "{out}");
+    assert!(stderr(&o).is_empty(), "no warning inside announced years");
+}
+
+#[test]
+fn rules_penalty_due_prints_the_art60_date_in_calendar_days() {
+    let o = run(&["rules", "penalty-due", "--filed", "2026-12-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(first_line(&o), "2027-03-01");
+    assert!(stdout(&o).contains("法定期限：90日（《行政处罚法》第六十条，按日历日计算）"));
+    let o = run(&[
+        "rules",
+        "penalty-due",
+        "--filed",
+        "2026-12-01",
+        "--extended-days",
+        "30",
+    ]);
+    assert_eq!(first_line(&o), "2027-03-31");
+    assert!(stdout(&o).contains("合计：120日"), "{}", stdout(&o));
+}
+
+#[test]
+fn rules_licensing_and_penalty_due_refuse_bad_input_with_exit_2_and_a_chinese_message() {
+    for (args, msg) in [
+        (
+            vec!["rules", "licensing-due", "--received", "2026-02-30"],
+            "日期“2026-02-30”无效",
+        ),
+        (
+            vec![
+                "rules",
+                "licensing-due",
+                "--received",
+                "2026-09-25",
+                "--pause",
+                "2026-10-16..2026-10-09",
+            ],
+            "不计入期限的期间无效：结束日期2026-10-09早于开始日期2026-10-16",
+        ),
+        (
+            vec![
+                "rules",
+                "penalty-due",
+                "--filed",
+                "2026-12-01",
+                "--extended-days",
+                "91",
+            ],
+            "延长91日超出范围",
+        ),
+        (
+            vec![
+                "rules",
+                "penalty-due",
+                "--filed",
+                "2026-12-01",
+                "--extended-days",
+                "-1",
+            ],
+            "延长天数“-1”无效",
+        ),
+        (
+            vec!["rules", "penalty-due", "--filed", "2026/12/01"],
+            "日期“2026/12/01”无效",
+        ),
+    ] {
+        let o = bin().args(&args).output().expect("run");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stdout(&o).is_empty(), "{args:?}: nothing on stdout");
+        assert!(stderr(&o).contains(msg), "{args:?}: {}", stderr(&o));
+    }
+}

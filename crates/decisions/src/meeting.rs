@@ -1450,6 +1450,9 @@ pub async fn decide(
     .bind(topic_id)
     .execute(tx.conn())
     .await?;
+    if matches!(status, TopicStatus::Adopted | TopicStatus::NotAdopted) {
+        crate::topic::publish_decided(&mut tx, now, topic_id, status).await?;
+    }
     audit::success(
         &mut tx,
         &k.keys,

@@ -599,6 +599,9 @@ pub async fn pre_decide(
     .bind(id)
     .execute(tx.conn())
     .await?;
+    if to == TopicStatus::Ordinary {
+        publish_decided(&mut tx, now, id, to).await?;
+    }
     audit::commit_success(
         tx,
         &k.keys,
@@ -649,4 +652,27 @@ pub async fn record_higher_approval(
         serde_json::json!({"body": body, "result": result, "on": fmt_date(on)}),
     )
     .await
+}
+
+/// Outbox topic announcing that a topic is decided (adopted, not adopted,
+/// or handled as ordinary business): other modules waiting on a collective
+/// decision follow it instead of reading this module's tables.
+pub const DECIDED: &str = "decision.decided";
+
+/// Publishes [`DECIDED`] in the deciding transaction.
+pub async fn publish_decided(
+    tx: &mut yangguang_kernel::db::WriteTx,
+    now: OffsetDateTime,
+    id: i64,
+    status: TopicStatus,
+) -> Result<()> {
+    yangguang_kernel::outbox::publish(
+        tx,
+        now,
+        DECIDED,
+        &object(id),
+        &serde_json::json!({"topic_id": id, "outcome": status.as_str(), "label": status.label()}),
+    )
+    .await?;
+    Ok(())
 }

@@ -44,4 +44,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "interpretation link per published version",
         sql: include_str!("../migrations/0003_version_interprets.sql"),
     },
+    Migration {
+        module: "disclosure",
+        version: 4,
+        name: "title index for links from other modules",
+        sql: include_str!("../migrations/0004_title_index.sql"),
+    },
 ];

@@ -493,3 +493,33 @@ pub async fn sitemap_entries(k: &Kernel) -> Result<Vec<SitemapEntry>> {
     }
     Ok(out)
 }
+
+/// Publicly listed items whose title is exactly one of `titles`: (title,
+/// item id), the newest first when two share a title. For links from other
+/// modules (the power list links a legal basis to the law's text).
+pub async fn listed_by_title(
+    k: &yangguang_kernel::Kernel,
+    titles: &[String],
+) -> yangguang_kernel::Result<Vec<(String, i64)>> {
+    if titles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; titles.len()].join(", ");
+    let sql = format!(
+        "SELECT i.title, i.id FROM disclosure_items i WHERE {LISTED} AND i.title IN ({marks}) ORDER BY i.id DESC"
+    );
+    let params: Vec<Val> = titles.iter().map(|t| Val::Text(t.clone())).collect();
+    let rows = read::rows(&k.db, &sql, &params).await?;
+    let mut out: Vec<(String, i64)> = Vec::new();
+    for mut r in rows {
+        if r.len() < 2 {
+            continue;
+        }
+        let id = r[1].int()?;
+        let title = r[0].text()?;
+        if !out.iter().any(|(t, _)| *t == title) {
+            out.push((title, id));
+        }
+    }
+    Ok(out)
+}

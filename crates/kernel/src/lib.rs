@@ -12,7 +12,9 @@ pub mod clocks;
 pub mod db;
 pub mod docx;
 pub mod error;
+pub mod figures;
 pub mod files;
+pub mod follow_limit;
 pub mod keys;
 pub mod migrate;
 pub mod numbering;
@@ -29,6 +31,7 @@ pub mod read;
 pub mod testing;
 pub mod text;
 pub mod timefmt;
+pub mod tracking;
 
 pub use error::{Error, Result};
 

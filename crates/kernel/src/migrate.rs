@@ -53,6 +53,24 @@ pub const KERNEL: &[Migration] = &[
         name: "the office supervises docflow",
         sql: include_str!("../migrations/0006_office_supervises_docflow.sql"),
     },
+    Migration {
+        module: "kernel",
+        version: 7,
+        name: "default grants of the power list and cases",
+        sql: include_str!("../migrations/0007_powers_grants.sql"),
+    },
+    Migration {
+        module: "kernel",
+        version: 8,
+        name: "follow failures shared by every module",
+        sql: include_str!("../migrations/0008_follow_failures.sql"),
+    },
+    Migration {
+        module: "kernel",
+        version: 9,
+        name: "yearly figures modules keep for one another",
+        sql: include_str!("../migrations/0009_annual_figures.sql"),
+    },
 ];
 
 fn expand(backend: Backend, sql: &str) -> String {

@@ -48,10 +48,17 @@ pub enum Permission {
     DocflowManage,
     /// Supervision of 网上办文: every document's trail, timeliness statistics.
     DocflowSupervise,
+    /// 办件: register cases at the window, act on one's case steps.
+    PowersHandle,
+    /// The power list: items and their versions, process definitions,
+    /// .xlsx import, figures entered for powers run outside the system.
+    PowersManage,
+    /// Supervision of cases: every case, overdue cases, statistics.
+    PowersSupervise,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 22] = [
         Permission::Workbench,
         Permission::OrgView,
         Permission::OrgManage,
@@ -71,6 +78,9 @@ impl Permission {
         Permission::DocflowHandle,
         Permission::DocflowManage,
         Permission::DocflowSupervise,
+        Permission::PowersHandle,
+        Permission::PowersManage,
+        Permission::PowersSupervise,
     ];
 
     pub fn code(self) -> &'static str {
@@ -94,6 +104,9 @@ impl Permission {
             Permission::DocflowHandle => "docflow.handle",
             Permission::DocflowManage => "docflow.manage",
             Permission::DocflowSupervise => "docflow.supervise",
+            Permission::PowersHandle => "powers.handle",
+            Permission::PowersManage => "powers.manage",
+            Permission::PowersSupervise => "powers.supervise",
         }
     }
 
@@ -118,6 +131,11 @@ impl Permission {
             Permission::DocflowHandle => "网上办文（待办、签收、办理、拟稿）",
             Permission::DocflowManage => "公文管理（登记、分办、核稿、编号、印制、核发、签发路径）",
             Permission::DocflowSupervise => "公文督办（全部办理轨迹、时效统计）",
+            Permission::PowersHandle => "办件受理与办理（窗口登记、本人办理步骤）",
+            Permission::PowersManage => {
+                "权力清单管理（事项及版本、流程定义、导入导出、系统外办件数填报）"
+            }
+            Permission::PowersSupervise => "办件监督（全部办件、超期办件、时效统计）",
         }
     }
 
@@ -144,7 +162,10 @@ impl Permission {
             | Permission::DecisionSupervise
             | Permission::DocflowHandle
             | Permission::DocflowManage
-            | Permission::DocflowSupervise => None,
+            | Permission::DocflowSupervise
+            | Permission::PowersHandle
+            | Permission::PowersManage
+            | Permission::PowersSupervise => None,
         }
     }
 }
@@ -204,6 +225,19 @@ pub fn default_business_grants() -> Vec<(Role, Permission)> {
     out.push((Role::Office, Permission::DocflowManage));
     for r in [Role::Office, Role::PrincipalLeader, Role::Supervisor] {
         out.push((r, Permission::DocflowSupervise));
+    }
+    for r in [
+        Role::Staff,
+        Role::DivisionHead,
+        Role::Office,
+        Role::DeputyLeader,
+        Role::PrincipalLeader,
+    ] {
+        out.push((r, Permission::PowersHandle));
+    }
+    out.push((Role::Office, Permission::PowersManage));
+    for r in [Role::Office, Role::PrincipalLeader, Role::Supervisor] {
+        out.push((r, Permission::PowersSupervise));
     }
     out
 }

@@ -219,6 +219,9 @@ mod tests {
                 Permission::DocflowHandle,
                 Permission::DocflowManage,
                 Permission::DocflowSupervise,
+                Permission::PowersHandle,
+                Permission::PowersManage,
+                Permission::PowersSupervise,
             ]
         );
     }

@@ -1,6 +1,7 @@
 //! The annual report from the data: table 三 as a few GROUP BY queries
 //! over indexed columns, table 四 from review/litigation records, table 二
-//! from published disclosure items plus figures the office enters, and
+//! from published disclosure items, the power list's decision counts
+//! (through the kernel's yearly figures) and figures the office enters, and
 //! sections 一, 五, 六 written by staff. Published years are kept.
 
 use std::collections::BTreeMap;
@@ -10,6 +11,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{query, query_scalar};
+use yangguang_kernel::figures::{self, Decisions};
 use yangguang_kernel::timefmt::{parse_date, rfc3339};
 use yangguang_kernel::{Error, Kernel, Result};
 
@@ -150,9 +152,11 @@ async fn count(k: &Kernel, sql: &'static str, binds: &[String]) -> Result<f64> {
     Ok(q.fetch_one(k.db.pool()).await? as f64)
 }
 
-/// Table 二 figures computed from published disclosure items: 规章 and
-/// 行政规范性文件 by 体裁 (or the 规范性文件 category), 行政许可 and
-/// 行政处罚 by category. Others are entered by the office.
+/// Table 二 figures computed from platform data: 规章 and 行政规范性文件
+/// from published disclosure items by 体裁 (or the 规范性文件 category);
+/// 行政许可, 行政处罚 and 行政强制 decisions taken in the system, from the
+/// yearly figures the power list keeps in the kernel. Others are entered
+/// by the office.
 pub async fn table2_computed(k: &Kernel, year: i32) -> Result<BTreeMap<String, f64>> {
     let (start, end) = bounds(year);
     let mut m = BTreeMap::new();
@@ -179,16 +183,67 @@ pub async fn table2_computed(k: &Kernel, year: i32) -> Result<BTreeMap<String, f
             count(k, valid, std::slice::from_ref(&end)).await?,
         );
     }
-    let b = [start, end];
-    m.insert(
-        "行政许可/本年处理决定数量".into(),
-        count(k, "SELECT COUNT(*) FROM disclosure_items WHERE category_code = 'xzzf_xk' AND first_published_on >= ? AND first_published_on <= ?", &b).await?,
-    );
-    m.insert(
-        "行政处罚/本年处理决定数量".into(),
-        count(k, "SELECT COUNT(*) FROM disclosure_items WHERE category_code = 'xzzf_cf' AND first_published_on >= ? AND first_published_on <= ?", &b).await?,
-    );
+    let figs = figures::of_year(k, year).await?;
+    for d in Decisions::ALL {
+        let n = figs.get(d.system_key()).map_or(0, |f| f.value);
+        m.insert(decisions_key(d), n as f64);
+    }
     Ok(m)
+}
+
+/// The table 二 key of a kind of decision (`行政许可/本年处理决定数量`).
+pub fn decisions_key(d: Decisions) -> String {
+    format!("{}/本年处理决定数量", d.label())
+}
+
+/// A figure of table 二 the power list's cases feed: the decisions taken
+/// in the system plus those the office entered for powers run outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fed {
+    pub system: i64,
+    pub entered: Option<i64>,
+}
+
+impl Fed {
+    pub fn total(self) -> i64 {
+        self.system + self.entered.unwrap_or(0)
+    }
+
+    /// `computed`, `entered`, or `mixed` when both parts count.
+    pub fn source(self) -> &'static str {
+        match (self.system, self.entered.unwrap_or(0)) {
+            (_, 0) => "computed",
+            (0, _) => "entered",
+            _ => "mixed",
+        }
+    }
+
+    pub fn note(self) -> String {
+        format!(
+            "其中系统办结{}件，填报系统外办理{}件",
+            self.system,
+            self.entered.unwrap_or(0)
+        )
+    }
+}
+
+/// The fed figures of `year` by table 二 key. The entered part is the
+/// figure entered on the power list's statistics page; failing that, the
+/// one a draft saved before table 二 was fed (kept, still marked entered).
+pub async fn table2_fed(k: &Kernel, year: i32, d: &Draft) -> Result<BTreeMap<String, Fed>> {
+    let figs = figures::of_year(k, year).await?;
+    Ok(Decisions::ALL
+        .into_iter()
+        .map(|dk| {
+            let key = decisions_key(dk);
+            let entered = figs
+                .get(dk.entered_key())
+                .map(|f| f.value)
+                .or_else(|| d.entered.get(&key).map(|v| v.round() as i64));
+            let system = figs.get(dk.system_key()).map_or(0, |f| f.value);
+            (key, Fed { system, entered })
+        })
+        .collect())
 }
 
 /// The office's draft of a year's report.
@@ -301,20 +356,39 @@ pub async fn build(k: &Kernel, year: i32) -> Result<Value> {
     let t4 = table4(k, year).await?;
     let d = draft(k, year).await?;
     let computed = table2_computed(k, year).await?;
-    let t2 = report::table2_json(|key| match (d.entered.get(key), computed.get(key)) {
-        (Some(v), _) => Figure {
-            value: *v,
-            source: "entered",
-        },
-        (None, Some(v)) => Figure {
-            value: *v,
-            source: "computed",
-        },
-        (None, None) => Figure {
-            value: 0.0,
-            source: "entered",
-        },
-    });
+    let fed = table2_fed(k, year, &d).await?;
+    let mut t2 =
+        report::table2_json(
+            |key| match (fed.get(key), d.entered.get(key), computed.get(key)) {
+                (Some(f), _, _) => Figure {
+                    value: f.total() as f64,
+                    source: f.source(),
+                },
+                (None, Some(v), _) => Figure {
+                    value: *v,
+                    source: "entered",
+                },
+                (None, None, Some(v)) => Figure {
+                    value: *v,
+                    source: "computed",
+                },
+                (None, None, None) => Figure {
+                    value: 0.0,
+                    source: "entered",
+                },
+            },
+        );
+    // Which part of each fed figure the system counted and which was entered.
+    t2["parts"] = fed
+        .iter()
+        .map(|(key, f)| {
+            (
+                key.clone(),
+                json!({"system": f.system, "entered": f.entered.unwrap_or(0), "note": f.note()}),
+            )
+        })
+        .collect::<serde_json::Map<String, Value>>()
+        .into();
     let fees = fees_collected(k, year).await?;
     let agency = crate::settings::load(k).await?.agency_name;
     let failures: Vec<Value> = t3

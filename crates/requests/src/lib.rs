@@ -33,4 +33,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "follow-page failure counts shared by every node",
         sql: include_str!("../migrations/0002_follow_failures.sql"),
     },
+    Migration {
+        module: "requests",
+        version: 3,
+        name: "follow failures move to the kernel's table",
+        sql: include_str!("../migrations/0003_drop_follow_failures.sql"),
+    },
 ];

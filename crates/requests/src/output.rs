@@ -26,6 +26,14 @@ fn strs(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A table 二 figure as printed: counts without a decimal point.
+fn figure(v: &Value) -> String {
+    match v.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        _ => text(v),
+    }
+}
+
 /// (header, rows) of table 二, 三 and 四 as text cells.
 pub fn tables(j: &Value) -> Vec<(String, Vec<Vec<String>>)> {
     let mut out = Vec::new();
@@ -37,11 +45,12 @@ pub fn tables(j: &Value) -> Vec<(String, Vec<Vec<String>>)> {
         for r in s["rows"].as_array().into_iter().flatten() {
             let mut row = vec![text(&r["label"])];
             let sources = strs(&r["sources"]);
-            for (i, v) in strs(&r["values"]).into_iter().enumerate() {
-                let mark = if sources.get(i).map(String::as_str) == Some("entered") {
-                    "（填报）"
-                } else {
-                    ""
+            let values = r["values"].as_array().into_iter().flatten().map(figure);
+            for (i, v) in values.enumerate() {
+                let mark = match sources.get(i).map(String::as_str) {
+                    Some("entered") => "（填报）",
+                    Some("mixed") => "（含填报）",
+                    _ => "",
                 };
                 row.push(format!("{v}{mark}"));
             }
@@ -76,6 +85,25 @@ pub fn tables(j: &Value) -> Vec<(String, Vec<Vec<String>>)> {
     out
 }
 
+/// The notes under table 二: for each figure the power list's cases
+/// feed, how many the system counted and how many were entered.
+pub fn table2_notes(j: &Value) -> Vec<String> {
+    let parts = &j["table2"]["parts"];
+    let mut out = Vec::new();
+    for s in j["table2"]["sections"].as_array().into_iter().flatten() {
+        for r in s["rows"].as_array().into_iter().flatten() {
+            for c in strs(&s["columns"]) {
+                let label = text(&r["label"]);
+                let note = text(&parts[format!("{label}/{c}")]["note"]);
+                if !note.is_empty() {
+                    out.push(format!("{label}{c}：{note}。"));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn paras(s: &str) -> Vec<String> {
     s.lines()
         .map(str::trim)
@@ -105,7 +133,12 @@ pub fn report_html(j: &Value) -> String {
         }
     };
     section(&mut h, "一、总体情况", &text(&j["section1"]));
-    for (title, rows) in t {
+    for (n, (title, rows)) in t.into_iter().enumerate() {
+        if n == 1 {
+            for note in table2_notes(j) {
+                h.push_str(&format!("<p class=\"note\">{}</p>", esc(&note)));
+            }
+        }
         h.push_str(&format!(
             "<h2>{}</h2><div class=\"table-wrap\"><table class=\"report-table\">",
             esc(&title)
@@ -169,9 +202,12 @@ pub fn report_docx(j: &Value) -> Result<Vec<u8>> {
     let mut b = vec![Block::Title(title.clone())];
     b.push(Block::Heading("一、总体情况".into()));
     b.extend(paras(&text(&j["section1"])).into_iter().map(Block::Para));
-    for (t, rows) in tables(j) {
+    for (n, (t, rows)) in tables(j).into_iter().enumerate() {
         b.push(Block::Heading(t));
         b.push(Block::Table(rows));
+        if n == 0 {
+            b.extend(table2_notes(j).into_iter().map(Block::Para));
+        }
     }
     b.push(Block::Heading("五、存在的主要问题及改进情况".into()));
     b.extend(paras(&text(&j["section5"])).into_iter().map(Block::Para));

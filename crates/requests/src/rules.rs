@@ -49,28 +49,11 @@ pub fn parse_app_no(s: &str) -> Option<(i32, i64)> {
     (seq >= 1).then_some((year, seq))
 }
 
-/// Query-code alphabet: no 0/O, 1/I/L, so it can be read over the phone.
-pub const QUERY_CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-pub const QUERY_CODE_LEN: usize = 8;
-
-/// Makes a query code from random bytes (the caller supplies randomness).
-pub fn query_code_from(random: &[u8; QUERY_CODE_LEN]) -> String {
-    random
-        .iter()
-        .map(|b| QUERY_CODE_ALPHABET[usize::from(*b) % QUERY_CODE_ALPHABET.len()] as char)
-        .collect()
-}
-
-/// Normalises a typed query code; `None` if it cannot be one.
-pub fn normalise_query_code(s: &str) -> Option<String> {
-    let c: String = s
-        .trim()
-        .to_ascii_uppercase()
-        .chars()
-        .filter(|c| *c != '-' && *c != ' ')
-        .collect();
-    (c.len() == QUERY_CODE_LEN && c.bytes().all(|b| QUERY_CODE_ALPHABET.contains(&b))).then_some(c)
-}
+// Query codes are the kernel's (one way for every module that is followed
+// from outside).
+pub use yangguang_kernel::tracking::{
+    QUERY_CODE_ALPHABET, QUERY_CODE_LEN, normalise_query_code, query_code_from,
+};
 
 // ---------------------------------------------------------------------------
 // Applicants and channels

@@ -49,6 +49,26 @@ pub fn routes() -> Vec<Route> {
                 ("restart", "重新起算日（补正材料收到之日）", false),
             ],
         ),
+        Route::get(
+            "/api/v1/rules/licensing-due",
+            Access::Public,
+            get(licensing_due),
+        )
+        .api(
+            "行政许可决定期限：自受理之日起20个工作日，经负责人批准可延长10个工作日，听证、检验、检测、鉴定、专家评审等期间不计入（《行政许可法》第四十二条、第四十五条、第八十二条）",
+            &[
+                ("received", "受理之日，YYYY-MM-DD", true),
+                ("extended", "经本行政机关负责人批准延长10个工作日：true 或 false", false),
+                ("pause", "不计入期限的期间 FROM..TO，多个以逗号分隔", false),
+            ],
+        ),
+        Route::get("/api/v1/rules/penalty-due", Access::Public, get(penalty_due)).api(
+            "行政处罚决定期限：自立案之日起90日（日历日），经负责人批准延长的加计延长天数（《行政处罚法》第六十条）",
+            &[
+                ("filed", "立案之日，YYYY-MM-DD", true),
+                ("extended_days", "经批准延长的日数，1–90", false),
+            ],
+        ),
         Route::get("/api/v1/openapi.json", Access::Public, get(openapi))
             .api("本接口文档（OpenAPI 3.1）", &[]),
     ]
@@ -242,5 +262,81 @@ async fn due(
         "provisional": d.provisional,
         "missing_years": d.missing_years,
         "explanation": d.explain(),
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct LicensingDueQuery {
+    received: Option<String>,
+    extended: Option<String>,
+    pause: Option<String>,
+}
+
+/// `extended=true|false` (also 1/0, on/off as an HTML checkbox sends).
+pub fn parse_flag(name: &str, v: Option<&str>) -> Result<bool, Error> {
+    match v.map(str::trim).unwrap_or_default() {
+        "" | "false" | "0" | "off" => Ok(false),
+        "true" | "1" | "on" => Ok(true),
+        other => Err(Error::invalid(
+            "invalid_flag",
+            format!(
+                "参数 {name} 的值“{}”无效：应为 true 或 false",
+                yangguang_kernel::text::clip(other, 20)
+            ),
+        )),
+    }
+}
+
+/// Comma- or newline-separated `FROM..TO` periods.
+pub fn parse_pauses(v: Option<&str>) -> Result<Vec<Pause>, Error> {
+    v.unwrap_or_default()
+        .split([',', '，', '\n'])
+        .filter(|s| !s.trim().is_empty())
+        .map(parse_pause)
+        .collect()
+}
+
+async fn licensing_due(
+    State(st): State<AppState>,
+    Query(q): Query<LicensingDueQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let accepted = parse_date(&q.received.ok_or_else(|| missing("received"))?)?;
+    let extended = parse_flag("extended", q.extended.as_deref())?;
+    let pauses = parse_pauses(q.pause.as_deref())?;
+    let d =
+        yangguang_powers::rules::licensing_due(accepted, extended, &pauses, &st.kernel.calendar())
+            .map_err(Error::from)?;
+    Ok(Json(json!({
+        "due": fmt_date(d.due()),
+        "accepted": fmt_date(d.clock.start),
+        "base": d.clock.base,
+        "extension": d.clock.extension,
+        "excluded_days": d.clock.paused_days,
+        "provisional": d.clock.provisional,
+        "missing_years": d.clock.missing_years,
+        "explanation": d.explain(),
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct PenaltyDueQuery {
+    filed: Option<String>,
+    extended_days: Option<String>,
+}
+
+async fn penalty_due(
+    State(st): State<AppState>,
+    Query(q): Query<PenaltyDueQuery>,
+) -> Result<Json<Value>, ApiError> {
+    use yangguang_powers::rules;
+    let filed = parse_date(&q.filed.ok_or_else(|| missing("filed"))?)?;
+    let days = rules::parse_extension_days(q.extended_days.as_deref()).map_err(Error::from)?;
+    let p = rules::penalty_clock(filed, days).map_err(Error::from)?;
+    Ok(Json(json!({
+        "due": fmt_date(p.due),
+        "filed": fmt_date(p.filed),
+        "base_days": p.base_days,
+        "extended_days": p.extended_days,
+        "explanation": p.explain(&st.kernel.calendar()),
     })))
 }

@@ -29,6 +29,7 @@ pub fn migrations() -> Vec<&'static [yangguang_kernel::migrate::Migration]> {
         yangguang_requests::MIGRATIONS,
         yangguang_decisions::MIGRATIONS,
         yangguang_docflow::MIGRATIONS,
+        yangguang_powers::MIGRATIONS,
     ]
 }
 
@@ -58,6 +59,8 @@ pub async fn state(kernel: Kernel, ready: bool) -> AppState {
     yangguang_requests::sweeper::spawn(kernel.clone());
     // 网上办文: reminder levels, and paused documents resume once decided.
     yangguang_docflow::sweeper::spawn(kernel.clone());
+    // 办件: boundary timers fire; cases resume once their meeting decided.
+    yangguang_powers::sweeper::spawn(kernel.clone());
     // 公文检索: this node's index of 公文, following the outbox.
     match yangguang_docflow::search::DocSearch::open(&kernel) {
         Ok(ix) => {
@@ -121,6 +124,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(yangguang_requests::routes::routes());
     r.extend(yangguang_decisions::routes::routes());
     r.extend(yangguang_docflow::routes::routes());
+    r.extend(yangguang_powers::routes::routes());
     r.extend(api::routes());
     r
 }

@@ -1,4 +1,5 @@
-//! Public pages: home, the working-day calculator, display preferences
+//! Public pages: home, the working-day calculator, the 行政许可/行政处罚
+//! deadline calculator (办事工具), display preferences
 //! (the 政府信息公开 column is the disclosure module's).
 
 use axum::extract::{OriginalUri, Query, State};
@@ -20,6 +21,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/", Access::Public, get(home)),
         Route::get("/sitemap", Access::Public, get(site_map)),
         Route::get("/gongju/gongzuori", Access::Public, get(gongzuori)),
+        Route::get("/gongju/banshi", Access::Public, get(banshi)),
         Route::get("/pref", Access::Public, get(pref)),
     ]
 }
@@ -202,6 +204,161 @@ pub async fn gongzuori(
             years,
         },
     )
+}
+
+#[derive(Deserialize, Default)]
+pub struct BanshiQuery {
+    calc: Option<String>,
+    received: Option<String>,
+    extended: Option<String>,
+    pause: Option<String>,
+    filed: Option<String>,
+    extended_days: Option<String>,
+}
+
+/// One computed deadline as shown on the 办事工具 page.
+pub struct DueResult {
+    pub due_cn: String,
+    pub due_weekday: &'static str,
+    pub lines: Vec<String>,
+    /// The same question to the JSON API.
+    pub api: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "banshi.html")]
+struct BanshiPage {
+    layout: Layout,
+    years: String,
+    received: String,
+    extended: bool,
+    pause: String,
+    filed: String,
+    extended_days: String,
+    licensing: Option<DueResult>,
+    licensing_error: Option<String>,
+    penalty: Option<DueResult>,
+    penalty_error: Option<String>,
+}
+
+fn required<'a>(v: Option<&'a str>, label: &str) -> Result<&'a str, Error> {
+    match v.map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(Error::invalid(
+            "missing_parameter",
+            format!("请填写{label}"),
+        )),
+    }
+}
+
+fn licensing_result(cal: &Calendar, q: &BanshiQuery) -> Result<DueResult, Error> {
+    let accepted = parse_date(required(q.received.as_deref(), "受理日期")?)?;
+    let extended = crate::api::parse_flag("extended", q.extended.as_deref())?;
+    let pauses = crate::api::parse_pauses(q.pause.as_deref())?;
+    let d = yangguang_powers::rules::licensing_due(accepted, extended, &pauses, cal)?;
+    let spans: Vec<String> = pauses
+        .iter()
+        .map(|p| {
+            format!(
+                "{}..{}",
+                fmt_date(p.from),
+                p.to.map(fmt_date).unwrap_or_default()
+            )
+        })
+        .collect();
+    let mut api = format!(
+        "/api/v1/rules/licensing-due?received={}",
+        fmt_date(accepted)
+    );
+    if extended {
+        api.push_str("&extended=true");
+    }
+    if !spans.is_empty() {
+        api.push_str(&format!("&pause={}", spans.join(",")));
+    }
+    Ok(DueResult {
+        due_cn: fmt_date_cn(d.due()),
+        due_weekday: weekday_cn(d.due()),
+        lines: d.explain(),
+        api,
+    })
+}
+
+fn penalty_result(cal: &Calendar, q: &BanshiQuery) -> Result<DueResult, Error> {
+    use yangguang_powers::rules;
+    let filed = parse_date(required(q.filed.as_deref(), "立案日期")?)?;
+    let days = rules::parse_extension_days(q.extended_days.as_deref())?;
+    let p = rules::penalty_clock(filed, days)?;
+    let mut api = format!("/api/v1/rules/penalty-due?filed={}", fmt_date(filed));
+    if days > 0 {
+        api.push_str(&format!("&extended_days={days}"));
+    }
+    Ok(DueResult {
+        due_cn: fmt_date_cn(p.due),
+        due_weekday: weekday_cn(p.due),
+        lines: p.explain(cal),
+        api,
+    })
+}
+
+/// 办事工具: the 行政许可 and 行政处罚 decision deadlines, two GET forms.
+pub async fn banshi(
+    State(st): State<AppState>,
+    frame: Frame,
+    Query(q): Query<BanshiQuery>,
+) -> Response {
+    let cal = st.kernel.calendar();
+    let years = cal.years();
+    let years = match (years.first(), years.last()) {
+        (Some(a), Some(b)) => format!("{a}—{b}年"),
+        _ => "（未载入）".to_string(),
+    };
+    // Which form was sent; without `calc`, whichever date was given.
+    let calc = match q.calc.as_deref().map(str::trim) {
+        Some(c) if !c.is_empty() => c.to_string(),
+        _ if q.received.is_some() => "licensing".to_string(),
+        _ if q.filed.is_some() => "penalty".to_string(),
+        _ => String::new(),
+    };
+    let mut page = BanshiPage {
+        layout: frame.nav("tools"),
+        years,
+        received: q.received.clone().unwrap_or_default(),
+        extended: crate::api::parse_flag("extended", q.extended.as_deref()).unwrap_or(false),
+        pause: q.pause.clone().unwrap_or_default(),
+        filed: q.filed.clone().unwrap_or_default(),
+        extended_days: q.extended_days.clone().unwrap_or_default(),
+        licensing: None,
+        licensing_error: None,
+        penalty: None,
+        penalty_error: None,
+    };
+    let mut status = StatusCode::OK;
+    match calc.as_str() {
+        "" => {}
+        "licensing" => match licensing_result(&cal, &q) {
+            Ok(r) => page.licensing = Some(r),
+            Err(e) => {
+                status = StatusCode::BAD_REQUEST;
+                page.licensing_error = Some(e.to_string());
+            }
+        },
+        "penalty" => match penalty_result(&cal, &q) {
+            Ok(r) => page.penalty = Some(r),
+            Err(e) => {
+                status = StatusCode::BAD_REQUEST;
+                page.penalty_error = Some(e.to_string());
+            }
+        },
+        other => {
+            status = StatusCode::BAD_REQUEST;
+            page.licensing_error = Some(format!(
+                "计算类型“{}”无效：应为 licensing（行政许可）或 penalty（行政处罚）",
+                yangguang_kernel::text::clip(other, 20)
+            ));
+        }
+    }
+    render(status, &page)
 }
 
 #[derive(Deserialize)]

@@ -146,6 +146,13 @@ async fn workbench(State(st): State<AppState>, frame: Frame) -> Response {
             Err(e) => return ApiError(e).into_response(),
         }
     }
+    if frame.viewer.can(Permission::PowersHandle) {
+        match yangguang_powers::routes::cases::workbench_rows(&st.kernel, &s.username, today).await
+        {
+            Ok(t) => todos.extend(t),
+            Err(e) => return ApiError(e).into_response(),
+        }
+    }
     render(
         StatusCode::OK,
         &Workbench {

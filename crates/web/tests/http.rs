@@ -299,3 +299,197 @@ async fn a_first_visit_gets_a_csrf_cookie_only_from_a_page_with_a_form() {
         "the form carries the cookie's token"
     );
 }
+
+#[tokio::test]
+async fn banshi_page_licensing_form_applies_art42_extension_and_art45_periods() {
+    for (be, st) in state("web_banshi_xk", true).await {
+        let (s, html, _) = get(
+            &st,
+            "/gongju/banshi?calc=licensing&received=2026-09-25&extended=true&pause=2026-10-09..2026-10-16",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{be}");
+        assert!(
+            html.contains("期限届满日为 <strong>2026年11月20日（星期五）</strong>，应当在此日或之前作出行政许可决定"),
+            "{be}: {html}"
+        );
+        assert!(html.contains("<li>合计：36个工作日</li>"), "{be}");
+        assert!(html.contains("经本行政机关负责人批准"), "{be}");
+        assert!(
+            html.contains("name=\"extended\" type=\"checkbox\" value=\"true\" checked"),
+            "{be}: the checkbox stays ticked"
+        );
+        // One period a line in the textarea; without the extension.
+        let (s, html, _) = get(
+            &st,
+            "/gongju/banshi?calc=licensing&received=2026-09-25&pause=2026-10-09..2026-10-16%0D%0A2026-10-19..2026-10-20",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{be}");
+        assert!(html.contains("2026年11月9日（星期一）"), "{be}: {html}");
+        assert!(html.contains("共7个工作日"), "{be}");
+    }
+}
+
+#[tokio::test]
+async fn banshi_page_penalty_form_counts_art60_calendar_days_from_filing() {
+    for (be, st) in state("web_banshi_cf", true).await {
+        let (s, html, _) = get(
+            &st,
+            "/gongju/banshi?calc=penalty&filed=2026-12-01&extended_days=",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{be}");
+        assert!(
+            html.contains("期限届满日为 <strong>2027年3月1日（星期一）</strong>"),
+            "{be}: {html}"
+        );
+        let (s, html, _) = get(
+            &st,
+            "/gongju/banshi?calc=penalty&filed=2026-12-01&extended_days=30",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{be}");
+        assert!(html.contains("2027年3月31日（星期三）"), "{be}");
+        assert!(html.contains("<li>合计：120日</li>"), "{be}");
+        assert!(
+            html.contains("value=\"30\""),
+            "{be}: the field keeps its value"
+        );
+    }
+}
+
+#[tokio::test]
+async fn banshi_page_has_both_forms_with_labels_and_is_linked_from_gongzuori() {
+    let st = state("web_banshi_forms", true).await.remove(0).1;
+    let (s, html, _) = get(&st, "/gongju/banshi").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("<h1>行政许可、行政处罚办理期限计算</h1>"));
+    for id in ["received", "extended", "pause", "filed", "extended_days"] {
+        assert!(html.contains(&format!("for=\"{id}\"")), "label for {id}");
+        assert!(html.contains(&format!("id=\"{id}\"")), "field {id}");
+    }
+    assert_eq!(
+        html.matches("action=\"/gongju/banshi\" method=\"get\"")
+            .count(),
+        2
+    );
+    assert!(!html.contains("<script"), "no JavaScript");
+    assert!(
+        !html.contains("计算结果"),
+        "nothing computed before a form is sent"
+    );
+    let (_, html, _) = get(&st, "/gongju/gongzuori").await;
+    assert!(html.contains("<a href=\"/gongju/banshi\">"));
+}
+
+#[tokio::test]
+async fn banshi_page_refuses_bad_input_with_400_and_a_chinese_message() {
+    let st = state("web_banshi_bad", true).await.remove(0).1;
+    for (uri, msg) in [
+        (
+            "/gongju/banshi?calc=licensing&received=2026-02-30",
+            "日期“2026-02-30”无效",
+        ),
+        ("/gongju/banshi?calc=licensing&received=", "请填写受理日期"),
+        (
+            "/gongju/banshi?calc=licensing&received=2026-09-25&pause=2026-10-16..2026-10-09",
+            "不计入期限的期间无效：结束日期2026-10-09早于开始日期2026-10-16",
+        ),
+        (
+            "/gongju/banshi?calc=licensing&received=2026-09-25&pause=2026-10-09",
+            "格式应为 FROM..TO",
+        ),
+        (
+            "/gongju/banshi?calc=penalty&filed=2026-12-01&extended_days=91",
+            "延长91日超出范围",
+        ),
+        (
+            "/gongju/banshi?calc=penalty&filed=2026-12-01&extended_days=abc",
+            "延长天数“abc”无效",
+        ),
+        ("/gongju/banshi?calc=other", "计算类型“other”无效"),
+    ] {
+        let (s, html, _) = get(&st, uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(html.contains("role=\"alert\""), "{uri}");
+        assert!(html.contains(msg), "{uri}: {html}");
+        assert!(!html.contains("计算结果"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn licensing_and_penalty_due_apis_answer_the_date_and_the_explanation() {
+    for (be, st) in state("web_powers_api", true).await {
+        let (s, v) = get_json(
+            &st,
+            "/api/v1/rules/licensing-due?received=2026-09-25&extended=true&pause=2026-10-09..2026-10-16",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{be}");
+        assert_eq!(v["due"], "2026-11-20", "{be}");
+        assert_eq!(v["extension"], 10, "{be}");
+        assert_eq!(v["excluded_days"], 6, "{be}");
+        assert_eq!(
+            v["explanation"][0], "受理日：2026-09-25（受理当日不计入期限）",
+            "{be}"
+        );
+        let (_, v) = get_json(&st, "/api/v1/rules/licensing-due?received=2026-09-25").await;
+        assert_eq!(v["due"], "2026-10-29", "{be}");
+        let (s, v) = get_json(&st, "/api/v1/rules/penalty-due?filed=2026-12-01").await;
+        assert_eq!(s, StatusCode::OK, "{be}");
+        assert_eq!(v["due"], "2027-03-01", "{be}");
+        assert_eq!(v["extended_days"], 0, "{be}");
+        let (_, v) = get_json(
+            &st,
+            "/api/v1/rules/penalty-due?filed=2026-12-01&extended_days=90",
+        )
+        .await;
+        assert_eq!(v["due"], "2027-05-30", "{be}");
+    }
+}
+
+#[tokio::test]
+async fn licensing_and_penalty_due_apis_refuse_bad_input_with_400_code_and_chinese_message() {
+    let st = state("web_powers_api_bad", true).await.remove(0).1;
+    for (uri, code, msg) in [
+        (
+            "/api/v1/rules/licensing-due",
+            "missing_parameter",
+            "缺少参数 received",
+        ),
+        (
+            "/api/v1/rules/licensing-due?received=2026-09-25&pause=2026-10-16..2026-10-09",
+            "invalid_pause",
+            "第四十五条",
+        ),
+        (
+            "/api/v1/rules/licensing-due?received=2026-09-25&extended=maybe",
+            "invalid_flag",
+            "参数 extended 的值“maybe”无效",
+        ),
+        (
+            "/api/v1/rules/penalty-due?filed=2026-13-01",
+            "invalid_date",
+            "日期“2026-13-01”无效",
+        ),
+        (
+            "/api/v1/rules/penalty-due?filed=2026-12-01&extended_days=91",
+            "extension_out_of_range",
+            "第六十条",
+        ),
+        (
+            "/api/v1/rules/penalty-due?filed=2026-12-01&extended_days=0",
+            "extension_out_of_range",
+            "延长0日超出范围",
+        ),
+    ] {
+        let (s, v) = get_json(&st, uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(v["error"], code, "{uri}");
+        assert!(
+            v["message"].as_str().is_some_and(|m| m.contains(msg)),
+            "{uri}: {v}"
+        );
+    }
+}

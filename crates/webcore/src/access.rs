@@ -475,3 +475,16 @@ pub fn check(access: Access, viewer: &Viewer) -> Decision {
         },
     }
 }
+
+/// The client behind the proxy (X-Real-IP, else the first X-Forwarded-For),
+/// or `follow_limit::NO_CLIENT` when there is no proxy header to go by.
+pub fn client_key(headers: &HeaderMap) -> String {
+    headers
+        .get("x-real-ip")
+        .or_else(|| headers.get("x-forwarded-for"))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| yangguang_kernel::follow_limit::NO_CLIENT.into())
+}

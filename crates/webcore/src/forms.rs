@@ -42,3 +42,56 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
             .map_err(|_| (StatusCode::BAD_REQUEST, "表单格式不正确").into_response())
     }
 }
+
+/// A `multipart/form-data` body read whole: its text fields and the one
+/// file field named `file` (an empty file input counts as none).
+#[derive(Debug, Clone, Default)]
+pub struct Upload {
+    pub fields: Fields,
+    /// (file name as sent, bytes)
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    /// Reads the body; an unreadable one is a Chinese 400.
+    pub async fn read(
+        mp: Result<
+            axum::extract::multipart::Multipart,
+            axum::extract::multipart::MultipartRejection,
+        >,
+    ) -> yangguang_kernel::Result<Upload> {
+        let unreadable = || {
+            yangguang_kernel::Error::invalid(
+                "upload_unreadable",
+                "无法读取上传的文件，请重新选择文件后上传",
+            )
+        };
+        let mut mp = mp.map_err(|_| unreadable())?;
+        let mut up = Upload::default();
+        while let Some(field) = mp.next_field().await.map_err(|_| unreadable())? {
+            let name = field.name().unwrap_or_default().to_string();
+            if name == "file" {
+                let file_name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map_err(|_| unreadable())?;
+                if !(file_name.is_empty() && bytes.is_empty()) {
+                    up.file = Some((file_name, bytes.to_vec()));
+                }
+            } else {
+                let v = field.text().await.map_err(|_| unreadable())?;
+                up.fields.0.push((name, v));
+            }
+        }
+        Ok(up)
+    }
+
+    /// The file, or the Chinese refusal naming what to choose.
+    pub fn require_file(&self, what: &str) -> yangguang_kernel::Result<(&str, &[u8])> {
+        match &self.file {
+            Some((n, b)) if !b.is_empty() => Ok((n.as_str(), b.as_slice())),
+            _ => Err(yangguang_kernel::Error::invalid(
+                "upload_missing",
+                format!("请选择要上传的{what}"),
+            )),
+        }
+    }
+}

@@ -1,6 +1,5 @@
 //! HTTP routes of 依申请公开.
 
-pub mod limit;
 pub mod office;
 pub mod public;
 pub mod staff;

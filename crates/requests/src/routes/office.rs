@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use yangguang_kernel::audit::Actor;
+use yangguang_kernel::figures::Decisions;
 use yangguang_kernel::perm::Permission;
 use yangguang_kernel::timefmt::{self, fmt_date, today_cst};
 use yangguang_kernel::{Error, Result};
@@ -131,6 +132,15 @@ async fn stats_xlsx(State(st): State<AppState>, frame: Frame, Query(q): Query<Ye
     }
 }
 
+/// A table 二 field of the report form: `fed` figures come from the
+/// power list's cases and its entered figures, and take no input here.
+pub struct T2Field {
+    pub key: String,
+    pub computed: String,
+    pub entered: String,
+    pub fed: Option<String>,
+}
+
 #[derive(askama::Template)]
 #[template(path = "staff_ysq_report.html")]
 struct ReportPage {
@@ -139,7 +149,7 @@ struct ReportPage {
     section1: String,
     section5: String,
     section6: String,
-    t2: Vec<(String, String, String)>,
+    t2: Vec<T2Field>,
     preview: String,
     published: Option<String>,
     notice: Option<&'static str>,
@@ -157,11 +167,12 @@ async fn show_report(
     let r = async {
         let d = annual::draft(k, year).await?;
         let computed = annual::table2_computed(k, year).await?;
+        let fed = annual::table2_fed(k, year, &d).await?;
         let j = annual::build(k, year).await?;
-        Ok::<_, Error>((d, computed, j))
+        Ok::<_, Error>((d, computed, fed, j))
     }
     .await;
-    let (d, computed, j) = match r {
+    let (d, computed, fed, j) = match r {
         Ok(x) => x,
         Err(e) => return err(e, frame.nav("staff")),
     };
@@ -177,7 +188,15 @@ async fn show_report(
                 .get(&key)
                 .map(|v| v.to_string())
                 .unwrap_or_default();
-            (key, c, e)
+            let fed = fed
+                .get(&key)
+                .map(|f| format!("{}件（{}）", f.total(), f.note()));
+            T2Field {
+                key,
+                computed: c,
+                entered: e,
+                fed,
+            }
         })
         .collect();
     let published = d
@@ -235,9 +254,23 @@ async fn report_save(State(st): State<AppState>, frame: Frame, f: Fields) -> Res
         Err(e) => return err(e, frame.nav("staff")),
     };
     let r = async {
-        let mut entered = BTreeMap::new();
+        // Fed figures are not entered here; a value an older draft holds
+        // for one is kept (it still counts as entered outside the system).
+        let fed: Vec<String> = Decisions::ALL
+            .into_iter()
+            .map(annual::decisions_key)
+            .collect();
+        let mut entered: BTreeMap<String, f64> = annual::draft(&st.kernel, year)
+            .await?
+            .entered
+            .into_iter()
+            .filter(|(k, _)| fed.contains(k))
+            .collect();
         for (name, value) in &f.0 {
             if let Some(key) = name.strip_prefix("t2:") {
+                if fed.iter().any(|k| k == key) {
+                    continue;
+                }
                 let v = value.trim();
                 if v.is_empty() {
                     continue;

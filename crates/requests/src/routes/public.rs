@@ -16,11 +16,11 @@ use yangguang_webcore::error::{PageError, render};
 use yangguang_webcore::forms::Fields;
 use yangguang_webcore::layout::{Frame, Layout};
 
-use super::limit;
 use crate::model::{self, ApplicationForm};
 use crate::rules::{Channel, ReceiptEvidence};
 use crate::store::{self, Application, Arrival, Receipt};
 use crate::{annual, output, reply, settings};
+use yangguang_kernel::follow_limit as limit;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -236,16 +236,6 @@ pub fn public_status(a: &Application) -> String {
     "办理中".into()
 }
 
-fn client_key(headers: &HeaderMap) -> String {
-    headers
-        .get("x-real-ip")
-        .or_else(|| headers.get("x-forwarded-for"))
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_string())
-        .unwrap_or_else(|| "direct".into())
-}
-
 async fn status_page(
     st: &AppState,
     layout: Layout,
@@ -408,7 +398,7 @@ async fn follow(
 ) -> Response {
     let app_no = f.get("app_no").trim().to_string();
     let code = f.get("code").trim().to_string();
-    let who = client_key(&headers);
+    let who = yangguang_webcore::access::client_key(&headers);
     let refuse = |frame: Frame, app_no: String| {
         render(
             StatusCode::NOT_FOUND,

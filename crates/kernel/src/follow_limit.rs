@@ -1,5 +1,5 @@
-//! Rate limit on following applications: wrong number/code pairs are
-//! counted per application number (and per client behind a proxy); over
+//! Rate limit on following a case from outside (an application, a 办件):
+//! wrong number/code pairs are counted per case number (and per client behind a proxy); over
 //! the limit, every attempt gets the same refusal as a wrong pair. The
 //! counts are rows in the database, so every node of a deployment sees
 //! the same ones: N nodes do not give N times the tries.
@@ -8,11 +8,11 @@
 //! starts again after `WINDOW`, and a wrong pair is not an audit entry (an
 //! anonymous caller could otherwise grow the audit log at will).
 
+use crate::db::query;
+use crate::timefmt::{parse_rfc3339, rfc3339};
+use crate::{Kernel, Result};
 use sqlx::Row;
 use time::{Duration, OffsetDateTime};
-use yangguang_kernel::db::query;
-use yangguang_kernel::timefmt::{parse_rfc3339, rfc3339};
-use yangguang_kernel::{Kernel, Result};
 
 /// Failures allowed per application number in a window.
 pub const PER_NUMBER: i64 = 5;
@@ -57,7 +57,7 @@ pub async fn allowed(k: &Kernel, client: &str, app_no: &str, now: OffsetDateTime
     let last = &keys[keys.len() - 1].0;
     let rows = query(
         k.db.backend(),
-        "SELECT key, failures, window_start FROM ysq_follow_failures WHERE key IN (?, ?)",
+        "SELECT key, failures, window_start FROM follow_failures WHERE key IN (?, ?)",
     )
     .bind(&keys[0].0)
     .bind(last)
@@ -86,12 +86,12 @@ pub async fn failed(k: &Kernel, client: &str, app_no: &str, now: OffsetDateTime)
     for (key, _) in keys(client, app_no) {
         query(
             tx.backend(),
-            "INSERT INTO ysq_follow_failures (key, failures, window_start) VALUES (?, 1, ?) \
+            "INSERT INTO follow_failures (key, failures, window_start) VALUES (?, 1, ?) \
              ON CONFLICT (key) DO UPDATE SET \
-             failures = CASE WHEN ysq_follow_failures.window_start <= ? THEN 1 \
-                        ELSE ysq_follow_failures.failures + 1 END, \
-             window_start = CASE WHEN ysq_follow_failures.window_start <= ? THEN excluded.window_start \
-                        ELSE ysq_follow_failures.window_start END",
+             failures = CASE WHEN follow_failures.window_start <= ? THEN 1 \
+                        ELSE follow_failures.failures + 1 END, \
+             window_start = CASE WHEN follow_failures.window_start <= ? THEN excluded.window_start \
+                        ELSE follow_failures.window_start END",
         )
         .bind(&key)
         .bind(&at)

@@ -1,0 +1,39 @@
+//! 权力清单 (RULES.md §7): power items with their versions and service
+//! guides, the process definitions their cases run (drawn as the public
+//! flowchart), licensing and penalty cases, public case tracking.
+
+pub mod case;
+pub mod case_store;
+pub mod fields;
+pub mod listing;
+pub mod model;
+pub mod process_store;
+pub mod release;
+pub mod routes;
+pub mod rules;
+pub mod seed;
+pub mod sheet;
+pub mod stats;
+pub mod store;
+pub mod sweeper;
+pub mod who;
+pub mod xlsx;
+
+use yangguang_kernel::migrate::Migration;
+
+pub use yangguang_kernel::{Error, Result};
+
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        module: "powers",
+        version: 1,
+        name: "power items and versions, process definitions",
+        sql: include_str!("../migrations/0001_powers.sql"),
+    },
+    Migration {
+        module: "powers",
+        version: 2,
+        name: "cases, their steps and owners, entered annual figures",
+        sql: include_str!("../migrations/0002_cases.sql"),
+    },
+];

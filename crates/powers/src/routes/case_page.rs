@@ -1,0 +1,435 @@
+//! One case for its handlers: who it is for, the clock in force and its
+//! arithmetic, the flowchart with the current steps, a form for each open
+//! step this user may complete (asking what the process needs next and
+//! what the law needs recorded), the extension, excluded periods and
+//! hand-over, and the whole trail.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use time::Date;
+use yangguang_kernel::audit::Actor;
+use yangguang_kernel::org::Role;
+use yangguang_kernel::timefmt::{self, fmt_date, parse_date, today_cst};
+use yangguang_kernel::{Error, Result};
+use yangguang_process::engine;
+use yangguang_process::svg::{self, View};
+use yangguang_webcore::AppState;
+use yangguang_webcore::error::{path_id, render, status_of};
+use yangguang_webcore::forms::Fields;
+use yangguang_webcore::layout::{Frame, Layout};
+
+use super::cases::{fail, me};
+use crate::case::{self, Kind, StepInput};
+use crate::case_store::{self, Case, StepRow};
+use crate::fields::{self, Field};
+use crate::who;
+
+/// An open step as the page shows it.
+pub struct OpenStep {
+    pub node: String,
+    pub name: String,
+    pub since: String,
+    pub due: String,
+    pub who: String,
+    /// This user may complete it (then the form is shown).
+    pub mine: bool,
+    pub meeting: bool,
+    pub fields: Vec<Field>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "bsgk_case.html")]
+struct CasePage {
+    layout: Layout,
+    c: Case,
+    party: String,
+    contact: String,
+    received: String,
+    clock: Option<case::Clock>,
+    overdue: bool,
+    steps_open: Vec<OpenStep>,
+    svg: String,
+    trail: Vec<StepRow>,
+    owners: Vec<(String, String, String, String)>,
+    may_extend: bool,
+    may_exclude: bool,
+    may_hand_over: bool,
+    may_withdraw: bool,
+    withdrawal: Option<(String, bool)>,
+    excluding: bool,
+    excluded_reasons: Vec<&'static str>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Notice {
+    #[serde(default)]
+    done: String,
+}
+
+async fn show(
+    st: &AppState,
+    frame: Frame,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let k = &st.kernel;
+    let user = me(&frame);
+    let roles: Vec<Role> = frame
+        .viewer
+        .session
+        .as_ref()
+        .map(|s| s.roles.clone())
+        .unwrap_or_default();
+    let layout = frame.nav("staff");
+    let today = today_cst(timefmt::now());
+    let r: Result<_> = async {
+        let user = user?;
+        let c = case_store::get(k, id).await?;
+        let w = who::who(k, &user, today).await?;
+        let trail = case_store::steps(k, id).await?;
+        let owners = case_store::owners(k, id).await?;
+        let party = case_store::party_for_staff(k, id).await?;
+        let contact = case_store::contact_for_staff(k, id).await?;
+        Ok((c, w, trail, owners, party, contact, user))
+    }
+    .await;
+    let (c, w, trail, owners, party, contact, user) = match r {
+        Ok(v) => v,
+        Err(e) => return fail(e, layout),
+    };
+    let cal = k.calendar();
+    let clock = case::clock(
+        c.kind,
+        &c.facts,
+        c.item.content.statutory,
+        c.item.content.promised,
+        &cal,
+    );
+    let overdue = clock
+        .as_ref()
+        .is_some_and(|cl| c.open && case::overdue(cl, today));
+    let open = engine::open_tasks(&c.definition, &c.instance);
+    let steps_open = open
+        .iter()
+        .map(|t| OpenStep {
+            node: t.node.clone(),
+            name: t.name.clone(),
+            since: fmt_date(t.since),
+            due: t.due.map(fmt_date).unwrap_or_default(),
+            who: t
+                .candidate
+                .as_ref()
+                .map_or("集体决定（三重一大会议）".into(), |c| {
+                    c.describe()
+                }),
+            mine: t.candidate.as_ref().is_some_and(|cand| w.may(cand)),
+            meeting: t.candidate.is_none(),
+            fields: fields::fields(&c.definition, &t.node),
+        })
+        .collect();
+    let mut done: Vec<(String, String)> = Vec::new();
+    for s in trail.iter().filter(|s| s.what == "completed") {
+        done.retain(|(n, _)| n != &s.node);
+        done.push((s.node.clone(), fmt_date(s.on)));
+    }
+    let view = View {
+        current: open.iter().map(|t| t.node.clone()).collect(),
+        done,
+        title: Some(format!("办件{}的办理进度", c.case_no)),
+        prefix: None,
+    };
+    let svg = svg::render(&c.definition, &view);
+    let head = roles.contains(&Role::PrincipalLeader);
+    let office = roles.contains(&Role::Office);
+    let owner = c.owner == user;
+    let page = CasePage {
+        received: fmt_date(c.received_on),
+        overdue,
+        steps_open,
+        svg,
+        trail,
+        owners: owners
+            .into_iter()
+            .map(|(o, d, r, b)| (o, fmt_date(d), r, b))
+            .collect(),
+        may_extend: c.open && head && c.kind != Kind::Other && c.facts.extension.is_none(),
+        may_exclude: c.open && c.kind == Kind::Licensing && (owner || office || head),
+        may_hand_over: c.open && (owner || office),
+        may_withdraw: c.kind == Kind::Penalty
+            && c.facts.disclosed_on.is_some()
+            && c.facts.withdrawn_on.is_none()
+            && (owner || office),
+        withdrawal: c.facts.changed_on.zip(c.facts.withdrawn_on).map(|(ch, w)| {
+            let due = crate::rules::withdrawal_due(ch, &cal);
+            (fmt_date(due), w > due)
+        }),
+        excluding: c.facts.excluded.iter().any(|e| e.to.is_none()),
+        excluded_reasons: case::EXCLUDED_REASONS.to_vec(),
+        notice,
+        error,
+        party,
+        contact,
+        clock,
+        c,
+        layout,
+    };
+    render(status, &page)
+}
+
+pub async fn page(
+    State(st): State<AppState>,
+    frame: Frame,
+    Path(raw): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Notice>,
+) -> Response {
+    let id = match path_id(&raw, "办件") {
+        Ok(id) => id,
+        Err(e) => return fail(e, frame.nav("staff")),
+    };
+    let notice = match q.done.as_str() {
+        "act" => Some("已办理，办件已进入下一步。".to_string()),
+        "extend" => Some("已批准延长办理期限。".to_string()),
+        "exclude" => Some("已记录不计入期限的期间。".to_string()),
+        "handover" => Some("已移交，新的负责人将在其待办中看到本办件。".to_string()),
+        "withdraw" => Some("已撤回公开的处罚决定信息，撤回理由已记录。".to_string()),
+        _ => None,
+    };
+    show(&st, frame, id, notice, None, StatusCode::OK).await
+}
+
+fn opt_date(f: &Fields, name: &str, label: &str) -> Result<Option<Date>> {
+    match f.get(name).trim() {
+        "" => Ok(None),
+        d => parse_date(d).map(Some).map_err(|_| {
+            Error::invalid(
+                "invalid_date",
+                format!(
+                    "{label}“{}”无效，应为 YYYY-MM-DD",
+                    yangguang_kernel::text::clip(d, 20)
+                ),
+            )
+        }),
+    }
+}
+
+/// After a change: back to the page (PRG), or the page with the refusal.
+async fn answer(st: &AppState, frame: Frame, id: i64, r: Result<()>, done: &str) -> Response {
+    match r {
+        Ok(()) => Redirect::to(&format!("/staff/bsgk/cases/{id}?done={done}")).into_response(),
+        Err(e) if e.is_client_error() => {
+            let status = status_of(&e);
+            show(st, frame, id, None, Some(e.to_string()), status).await
+        }
+        Err(e) => fail(e, frame.nav("staff")),
+    }
+}
+
+pub async fn act(
+    State(st): State<AppState>,
+    frame: Frame,
+    Path(raw): Path<String>,
+    f: Fields,
+) -> Response {
+    let k = &st.kernel;
+    let now = timefmt::now();
+    let r: Result<i64> = path_id(&raw, "办件");
+    let Ok(id) = r else {
+        return fail(
+            r.err().unwrap_or_else(|| Error::NotFound(String::new())),
+            frame.nav("staff"),
+        );
+    };
+    let result: Result<()> = async {
+        let user = me(&frame)?;
+        let c = case_store::get(k, id).await?;
+        let node = f.get("node").trim().to_string();
+        let task = engine::open_tasks(&c.definition, &c.instance)
+            .into_iter()
+            .find(|t| t.node == node)
+            .ok_or_else(|| Error::Conflict("该步骤已不在待办中，请刷新页面".into()))?;
+        let w = who::who(k, &user, today_cst(now)).await?;
+        let asked = fields::fields(&c.definition, &node);
+        let vars = fields::read(&asked, |n| f.get(n).to_string())
+            .map_err(|m| Error::invalid("unanswered", m))?;
+        let opinion = f.get("opinion").trim().to_string();
+        if opinion.chars().count() > 2000 {
+            return Err(Error::invalid("too_long", "办理意见不能超过2000字"));
+        }
+        let input = StepInput {
+            node: node.clone(),
+            opinion,
+            missing: crate::sheet::parse_lines(f.get("missing")),
+            filed_on: opt_date(&f, "filed_on", "立案日期")?,
+            informed_on: opt_date(&f, "informed_on", "告知日期")?,
+            hearing_notice_on: opt_date(&f, "hearing_notice_on", "听证通知日期")?,
+            hearing_on: opt_date(&f, "hearing_on", "听证日期")?,
+        };
+        let actor = w.actor_for(task.candidate.as_ref());
+        case_store::act(k, now, &actor, &w.engine, id, input, vars).await
+    }
+    .await;
+    answer(&st, frame, id, result, "act").await
+}
+
+pub async fn extend(
+    State(st): State<AppState>,
+    frame: Frame,
+    Path(raw): Path<String>,
+    f: Fields,
+) -> Response {
+    let k = &st.kernel;
+    let Ok(id) = path_id(&raw, "办件") else {
+        return fail(Error::NotFound("没有这个办件".into()), frame.nav("staff"));
+    };
+    let head = frame
+        .viewer
+        .session
+        .as_ref()
+        .is_some_and(|s| s.roles.contains(&Role::PrincipalLeader));
+    let result: Result<()> = async {
+        let user = me(&frame)?;
+        if !head {
+            return Err(Error::Forbidden(
+                "延长办理期限须经本行政机关负责人（主要领导）批准".into(),
+            ));
+        }
+        let days: u32 = match f.get("days").trim() {
+            "" => 0,
+            d => d
+                .parse()
+                .map_err(|_| Error::invalid("invalid_days", "延长天数应为1至90之间的整数"))?,
+        };
+        let reason = f.get("reason").to_string();
+        let by = user.clone();
+        case_store::change_facts(
+            k,
+            timefmt::now(),
+            &Actor::user(&user),
+            id,
+            move |c, today| case::extend(c.kind, &c.facts, &by, &reason, days, today),
+            "powers.case_extend",
+        )
+        .await
+    }
+    .await;
+    answer(&st, frame, id, result, "extend").await
+}
+
+pub async fn exclude(
+    State(st): State<AppState>,
+    frame: Frame,
+    Path(raw): Path<String>,
+    f: Fields,
+) -> Response {
+    let k = &st.kernel;
+    let Ok(id) = path_id(&raw, "办件") else {
+        return fail(Error::NotFound("没有这个办件".into()), frame.nav("staff"));
+    };
+    let result: Result<()> = async {
+        let user = me(&frame)?;
+        let end = f.get("end") == "1";
+        let reason = f.get("reason").trim().to_string();
+        case_store::change_facts(
+            k,
+            timefmt::now(),
+            &Actor::user(&user),
+            id,
+            move |c, today| case::exclude(&c.facts, &reason, today, end),
+            "powers.case_exclude",
+        )
+        .await
+    }
+    .await;
+    answer(&st, frame, id, result, "exclude").await
+}
+
+pub async fn hand_over(
+    State(st): State<AppState>,
+    frame: Frame,
+    Path(raw): Path<String>,
+    f: Fields,
+) -> Response {
+    let k = &st.kernel;
+    let Ok(id) = path_id(&raw, "办件") else {
+        return fail(Error::NotFound("没有这个办件".into()), frame.nav("staff"));
+    };
+    let office = frame
+        .viewer
+        .session
+        .as_ref()
+        .is_some_and(|s| s.roles.contains(&Role::Office));
+    let result: Result<()> = async {
+        let user = me(&frame)?;
+        let c = case_store::get(k, id).await?;
+        if c.owner != user && !office {
+            return Err(Error::Forbidden(
+                "只有办件的首问负责人或办公室可以移交".into(),
+            ));
+        }
+        case_store::hand_over(
+            k,
+            timefmt::now(),
+            &Actor::user(&user),
+            id,
+            f.get("to").trim(),
+            f.get("reason"),
+        )
+        .await
+    }
+    .await;
+    answer(&st, frame, id, result, "handover").await
+}
+
+/// 第四十八条: withdraws a disclosed decision that was changed or annulled,
+/// with the reason, and the published catalog item with it.
+pub async fn withdraw(
+    State(st): State<AppState>,
+    frame: Frame,
+    Path(raw): Path<String>,
+    f: Fields,
+) -> Response {
+    let k = &st.kernel;
+    let Ok(id) = path_id(&raw, "办件") else {
+        return fail(Error::NotFound("没有这个办件".into()), frame.nav("staff"));
+    };
+    let office = frame
+        .viewer
+        .session
+        .as_ref()
+        .is_some_and(|s| s.roles.contains(&Role::Office));
+    let result: Result<()> = async {
+        let user = me(&frame)?;
+        let c = case_store::get(k, id).await?;
+        if c.owner != user && !office {
+            return Err(Error::Forbidden(
+                "只有办件负责人或办公室可以撤回公开的处罚决定".into(),
+            ));
+        }
+        let changed_on = opt_date(&f, "changed_on", "决定变更或撤销日期")?
+            .ok_or_else(|| Error::invalid("date_required", "请填写决定被变更或撤销的日期"))?;
+        let reason = f.get("reason").trim().to_string();
+        let why = reason.clone();
+        let now = timefmt::now();
+        let actor = Actor::user(&user);
+        case_store::change_facts(
+            k,
+            now,
+            &actor,
+            id,
+            move |c, today| crate::release::withdraw(&c.facts, changed_on, &why, today),
+            "powers.case_withdraw",
+        )
+        .await?;
+        if let Some(item) = c.facts.disclosure_item {
+            crate::release::withdraw_item(k, now, &actor, item, &reason).await?;
+        }
+        Ok(())
+    }
+    .await;
+    answer(&st, frame, id, result, "withdraw").await
+}
