@@ -1144,3 +1144,49 @@ fn rules_licensing_and_penalty_due_refuse_bad_input_with_exit_2_and_a_chinese_me
         assert!(stderr(&o).contains(msg), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn process_check_lists_the_steps_of_a_runnable_definition_and_render_draws_it() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/powers/processes/licensing.bpmn"
+    );
+    let o = run(&["process", "check", file]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(first_line(&o), "有效");
+    let out = stdout(&o);
+    assert!(out.contains("流程：行政许可办理流程（licensing）"), "{out}");
+    assert!(
+        out.contains("窗口受理审查材料　岗位：行政许可窗口岗"),
+        "{out}"
+    );
+    assert!(out.contains("集体决策"), "{out}");
+    let o = run(&["process", "render", file, "--current", "accept"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = stdout(&o);
+    assert!(
+        svg.starts_with("<svg") && svg.contains("role=\"img\"") && svg.contains("当前"),
+        "{}",
+        &svg[..200.min(svg.len())]
+    );
+}
+
+#[test]
+fn process_check_refuses_a_definition_the_engine_cannot_run_with_exit_2_naming_the_element() {
+    let dir = temp("process-bad");
+    let bad = dir.join("bad.bpmn");
+    std::fs::write(
+        &bad,
+        r#"<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" name="坏流程"><startEvent id="s"/><exclusiveGateway id="x" default="f5"/><userTask id="a" name="甲" xmlns:yg="http://yangguang.gov.cn/bpmn" yg:candidateRole="staff"/><parallelGateway id="join"/><endEvent id="e"/><sequenceFlow id="f1" sourceRef="s" targetRef="x"/><sequenceFlow id="f5" sourceRef="x" targetRef="a"/><sequenceFlow id="f6" sourceRef="x" targetRef="join"/><sequenceFlow id="f2" sourceRef="a" targetRef="join"/><sequenceFlow id="f3" sourceRef="join" targetRef="e"/></process></definitions>"#,
+    )
+    .expect("write");
+    let o = run(&["process", "check", bad.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("join"), "the deadlocking join is named: {err}");
+    let o = run(&["process", "render", bad.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["process", "check", "/nonexistent/x.bpmn"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("无法读取流程定义文件"));
+}

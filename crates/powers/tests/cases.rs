@@ -875,3 +875,105 @@ async fn two_people_completing_one_step_at_once_get_one_success_and_one_refusal(
         assert_eq!(completed, 1, "{be}");
     }
 }
+
+#[tokio::test]
+async fn a_new_version_of_a_definition_leaves_running_cases_on_the_version_they_started_on() {
+    for (be, k) in kernels("powers_versions", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+    {
+        setup(&k).await;
+        let new_case = |item: &'static str| {
+            let k = k.clone();
+            async move {
+                case_store::open(
+                    &k,
+                    at(date!(2026 - 03 - 02)),
+                    &Actor::user("window1"),
+                    NewCase {
+                        item_code: item.into(),
+                        party: "苏州某化工贸易有限公司".into(),
+                        contact: String::new(),
+                        subject: "申请危险化学品经营许可证".into(),
+                        channel: Channel::Window,
+                        received_on: date!(2026 - 03 - 02),
+                    },
+                )
+                .await
+                .expect("open")
+                .id
+            }
+        };
+        let old = new_case("XK-001").await;
+        // Version 2: the window's check is renamed and needs the division head.
+        let v2 = yangguang_powers::seed::PROCESSES[0]
+            .1
+            .replace("窗口受理审查材料", "受理审查（处室负责人）")
+            .replacen(
+                r#"id="check" name="受理审查（处室负责人）" yg:candidatePost="行政许可窗口岗""#,
+                r#"id="check" name="受理审查（处室负责人）" yg:candidateRole="division_head""#,
+                1,
+            );
+        let i = yangguang_powers::process_store::import_process(
+            &k,
+            at(date!(2026 - 03 - 02)),
+            &Actor::cli(),
+            &v2,
+            "受理审查改由处室负责人",
+        )
+        .await
+        .expect("version 2");
+        assert_eq!(i.version, 2, "{be}");
+        let new = new_case("XK-001").await;
+        let (o, n) = (
+            case_store::get(&k, old).await.expect("old"),
+            case_store::get(&k, new).await.expect("new"),
+        );
+        assert_ne!(o.process_id, n.process_id, "{be}");
+        assert_eq!(
+            o.definition.node("check").map(|n| n.name.as_str()),
+            Some("窗口受理审查材料"),
+            "{be}"
+        );
+        assert_eq!(
+            n.definition.node("check").map(|n| n.name.as_str()),
+            Some("受理审查（处室负责人）"),
+            "{be}"
+        );
+        // The running case still takes the window; the new one the head.
+        act(
+            &k,
+            "window1",
+            date!(2026 - 03 - 03),
+            old,
+            "check",
+            vars(&[("materials_complete", Value::Bool(true))]),
+            StepInput::default(),
+        )
+        .await
+        .expect("old case, old rule");
+        let e = act(
+            &k,
+            "window1",
+            date!(2026 - 03 - 03),
+            new,
+            "check",
+            vars(&[("materials_complete", Value::Bool(true))]),
+            StepInput::default(),
+        )
+        .await
+        .expect_err("new case, new rule");
+        assert!(matches!(e, Error::Forbidden(_)), "{be}: {e}");
+        act(
+            &k,
+            "head",
+            date!(2026 - 03 - 03),
+            new,
+            "check",
+            vars(&[("materials_complete", Value::Bool(true))]),
+            StepInput::default(),
+        )
+        .await
+        .expect("the head");
+    }
+}

@@ -275,6 +275,34 @@ async fn the_office_imports_processes_and_the_list_and_the_public_reads_the_guid
         assert_eq!(back.len(), 2, "{be}");
         assert!(back.iter().all(|(_, r)| r.is_ok()), "{be}: {back:?}");
 
+        // Abolishing keeps the item and its versions; the list leaves it out.
+        let p = office
+            .post(
+                "/staff/qlqd/abolish",
+                &[("code", "CF-001"), ("reason", " ")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{be}");
+        assert!(p.body.contains("取消事项须写明理由"), "{be}");
+        let p = office
+            .post(
+                "/staff/qlqd/abolish",
+                &[("code", "CF-001"), ("reason", "所依据条款已修订")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{be}: {}", p.body);
+        assert!(public.get("/qlqd/").await.body.contains("共 1 项"), "{be}");
+        let gone = public.get("/qlqd/CF-001").await;
+        assert_eq!(gone.status, StatusCode::OK, "{be}");
+        assert!(gone.body.contains("（已取消）"), "{be}");
+        let p = office
+            .post(
+                "/staff/qlqd/abolish",
+                &[("code", "CF-001"), ("reason", "再次取消")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{be}");
+
         // The public may not open the office's page.
         let denied = public.get("/staff/qlqd").await;
         assert_ne!(denied.status, StatusCode::OK, "{be}");

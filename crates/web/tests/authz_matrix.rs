@@ -412,6 +412,13 @@ const TABLE: &[Row] = &[
     ),
     (
         "POST",
+        "/staff/qlqd/abolish",
+        "/staff/qlqd/abolish",
+        MANAGE,
+        false,
+    ),
+    (
+        "POST",
         "/staff/qlqd/processes",
         "/staff/qlqd/processes",
         MANAGE,

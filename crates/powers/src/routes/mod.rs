@@ -32,6 +32,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/bsgk/cx", Access::Public, post(track::follow)),
         Route::get("/staff/qlqd", m, get(staff::page)),
         Route::post("/staff/qlqd/import", m, post(staff::import_items)),
+        Route::post("/staff/qlqd/abolish", m, post(staff::abolish)),
         Route::post("/staff/qlqd/processes", m, post(staff::import_process)),
         Route::get("/staff/qlqd/processes/{id}", m, get(staff::process_file)),
         Route::get("/staff/bsgk", h, get(cases::inbox)),

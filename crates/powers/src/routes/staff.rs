@@ -196,3 +196,21 @@ pub async fn process_file(
         .into_response(),
     }
 }
+
+/// 取消事项: the item stays, with every version, and reads 已取消.
+pub async fn abolish(
+    State(st): State<AppState>,
+    frame: Frame,
+    f: yangguang_webcore::forms::Fields,
+) -> Response {
+    let actor = actor(&frame);
+    let layout = frame.nav("staff");
+    let code = f.get("code").trim().to_string();
+    match store::abolish(&st.kernel, timefmt::now(), &actor, &code, f.get("reason")).await {
+        Ok(()) => {
+            let n = format!("事项“{code}”已取消；其各版本和调整记录保留，公开页面标注“已取消”。");
+            show(&st, layout, StatusCode::OK, Some(n), None, None).await
+        }
+        Err(e) => refused(&st, layout, e).await,
+    }
+}
