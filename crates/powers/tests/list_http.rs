@@ -141,6 +141,33 @@ async fn the_office_imports_processes_and_the_list_and_the_public_reads_the_guid
         .await;
         assert!(p.body.contains("未新增版本"), "{be}");
 
+        // A file that is not a spreadsheet, a sheet without the header.
+        let p = upload(
+            &mut office,
+            "/staff/qlqd/import",
+            "清单.xls",
+            b"not a workbook",
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{be}");
+        assert!(p.body.contains("文件不是有效的 .xlsx 表格"), "{be}");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet().write_string(0, 0, "编码").expect("cell");
+        let p = upload(
+            &mut office,
+            "/staff/qlqd/import",
+            "清单.xlsx",
+            &wb.save_to_buffer().expect("xlsx"),
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{be}");
+        assert!(
+            p.body
+                .contains("表头缺少必填列：事项名称、类别、实施依据、实施主体"),
+            "{be}: {}",
+            p.body
+        );
+
         // One bad row: nothing is written, the report names the row and why.
         let mut bad_row = sheet::to_row("XK-002", &licence("烟花爆竹经营（批发）许可"), "");
         bad_row[9] = "20".into();
