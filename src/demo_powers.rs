@@ -107,12 +107,12 @@ impl Walk<'_> {
             node: node.into(),
             ..input
         };
-        case_store::act(
+        case_store::act_on(
             self.k,
             at(self.day, self.minute),
             &actor,
             &w.engine,
-            self.id,
+            &c,
             input,
             v,
         )

@@ -191,7 +191,8 @@ async fn write_steps(
     actor: &Actor,
     opinion: &str,
 ) -> Result<i64> {
-    let be = tx.backend();
+    // One statement for all the rows of this change.
+    let mut rows = Vec::new();
     for t in transitions {
         let (node, what) = match t {
             Transition::Entered { node, .. } => (node, "entered"),
@@ -211,25 +212,34 @@ async fn write_steps(
         } else {
             (String::new(), String::new(), String::new())
         };
-        query(
-            be,
-            "INSERT INTO power_case_steps (case_id, seq, node, name, what, on_date, at, by_user, acting_for, opinion) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(case_id)
-        .bind(seq)
-        .bind(node.clone())
-        .bind(name.to_string())
-        .bind(what)
-        .bind(fmt_date(today))
-        .bind(rfc3339(now))
-        .bind(by)
-        .bind(acting)
-        .bind(op)
-        .execute(tx.conn())
-        .await?;
+        rows.push((seq, node.clone(), name.to_string(), what, by, acting, op));
         seq += 1;
     }
+    if rows.is_empty() {
+        return Ok(seq);
+    }
+    let marks = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+    let mut q = yangguang_kernel::db::query_dyn(
+        tx.backend(),
+        format!(
+            "INSERT INTO power_case_steps (case_id, seq, node, name, what, on_date, at, by_user, acting_for, opinion) VALUES {marks}"
+        ),
+    );
+    let (day, at) = (fmt_date(today), rfc3339(now));
+    for (n, node, name, what, by, acting, op) in rows {
+        q = q
+            .bind(case_id)
+            .bind(n)
+            .bind(node)
+            .bind(name)
+            .bind(what)
+            .bind(day.clone())
+            .bind(at.clone())
+            .bind(by)
+            .bind(acting)
+            .bind(op);
+    }
+    q.execute(tx.conn()).await?;
     Ok(seq)
 }
 
@@ -681,6 +691,20 @@ pub async fn act(
     vars: Vars,
 ) -> Result<()> {
     let c = get(k, id).await?;
+    act_on(k, now, actor, who, &c, input, vars).await
+}
+
+/// [`act`] on a case already read (the page read it to find the step);
+/// the revision check refuses it if the case changed since.
+pub async fn act_on(
+    k: &Kernel,
+    now: OffsetDateTime,
+    actor: &Actor,
+    who: &yangguang_process::Actor,
+    c: &Case,
+    input: StepInput,
+    vars: Vars,
+) -> Result<()> {
     if !c.open {
         return Err(Error::Conflict("办件已办结".into()));
     }
@@ -699,7 +723,7 @@ pub async fn act(
         k,
         now,
         actor,
-        &c,
+        c,
         out,
         facts,
         &input.opinion,

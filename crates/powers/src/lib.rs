@@ -36,4 +36,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "cases, their steps and owners, entered annual figures",
         sql: include_str!("../migrations/0002_cases.sql"),
     },
+    Migration {
+        module: "powers",
+        version: 3,
+        name: "the list's revision for each node's cached copy",
+        sql: include_str!("../migrations/0003_list_rev.sql"),
+    },
 ];

@@ -1,8 +1,15 @@
-//! The public list's query: filters, search by name or code, pages.
+//! The public list's data: each node keeps the list's summaries in memory
+//! and reloads them when the list's revision (bumped in every transaction
+//! that changes an item) moves; filters, search and paging then run in
+//! memory. One indexed read a request, whatever the list's size.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use sqlx::Row;
 use yangguang_kernel::db::query;
-use yangguang_kernel::{Kernel, Result};
+use yangguang_kernel::read::{self, Val};
+use yangguang_kernel::{Error, Kernel, Result};
 
 use crate::model::Category;
 
@@ -27,59 +34,87 @@ pub struct Summary {
     pub active: bool,
 }
 
-/// Escapes LIKE's wildcards so a search for "10%" finds "10%".
-fn like(q: &str) -> String {
-    let mut s = String::with_capacity(q.len() + 2);
-    s.push('%');
-    for ch in q.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            s.push('\\');
-        }
-        s.push(ch);
-    }
-    s.push('%');
-    s
+/// The whole list at one revision, in list order (category, code).
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub rev: i64,
+    pub rows: Vec<Summary>,
+    /// Active items by category.
+    pub counts: Vec<(Category, i64)>,
+    /// Units holding active items.
+    pub units: Vec<String>,
 }
 
-/// One page of the list (1-based) and the total matching.
-pub async fn page(k: &Kernel, f: &Filter, page: i64) -> Result<(i64, Vec<Summary>)> {
-    let be = k.db.backend();
-    let cat = f.category.map_or("", |c| c.as_str()).to_string();
-    let q = f.q.trim().to_string();
-    let pattern = like(&q);
-    let active_only = i64::from(!f.abolished);
-    let total: i64 = query(
-        be,
-        "SELECT COUNT(*) FROM power_items WHERE (? = '' OR category = ?) AND (? = '' OR unit = ?) \
-         AND (? = '' OR name LIKE ? ESCAPE '\\' OR code = ?) AND (active = 1 OR ? = 0)",
-    )
-    .bind(cat.clone())
-    .bind(cat.clone())
-    .bind(f.unit.clone())
-    .bind(f.unit.clone())
-    .bind(q.clone())
-    .bind(pattern.clone())
-    .bind(q.clone())
-    .bind(active_only)
-    .fetch_one(k.db.pool())
-    .await?
-    .try_get(0)?;
+impl Catalog {
+    fn of(rev: i64, mut rows: Vec<Summary>) -> Catalog {
+        rows.sort_by(|a, b| (a.category, &a.code).cmp(&(b.category, &b.code)));
+        let mut counts: BTreeMap<Category, i64> = BTreeMap::new();
+        let mut units = BTreeSet::new();
+        for r in rows.iter().filter(|r| r.active) {
+            *counts.entry(r.category).or_default() += 1;
+            units.insert(r.unit.clone());
+        }
+        Catalog {
+            rev,
+            rows,
+            counts: counts.into_iter().collect(),
+            units: units.into_iter().collect(),
+        }
+    }
+
+    /// One page (1-based) of the rows matching `f`, and how many match.
+    pub fn page(&self, f: &Filter, page: i64) -> (i64, Vec<Summary>) {
+        let q = f.q.trim();
+        let hits = self.rows.iter().filter(|r| {
+            (f.abolished || r.active)
+                && f.category.is_none_or(|c| c == r.category)
+                && (f.unit.is_empty() || f.unit == r.unit)
+                && (q.is_empty() || r.code == q || r.name.contains(q))
+        });
+        let skip = usize::try_from((page.max(1) - 1) * PAGE_SIZE).unwrap_or(usize::MAX);
+        let mut total = 0i64;
+        let mut out = Vec::with_capacity(PAGE_SIZE as usize);
+        for (i, r) in hits.enumerate() {
+            total += 1;
+            if i >= skip && out.len() < PAGE_SIZE as usize {
+                out.push(r.clone());
+            }
+        }
+        (total, out)
+    }
+}
+
+type Cache = Mutex<HashMap<String, Arc<Catalog>>>;
+
+fn cache() -> &'static Cache {
+    static C: OnceLock<Cache> = OnceLock::new();
+    C.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+async fn rev(k: &Kernel) -> Result<i64> {
+    let rows = read::rows(&k.db, "SELECT rev FROM power_list_rev WHERE id = 1", &[]).await?;
+    rows.first()
+        .and_then(|r| r.first())
+        .map(Val::int)
+        .transpose()?
+        .ok_or_else(|| Error::Internal("power_list_rev missing".into()))
+}
+
+/// The list as this node has it, reloaded when the revision moved.
+pub async fn catalog(k: &Kernel) -> Result<Arc<Catalog>> {
+    let now = rev(k).await?;
+    let key = k.db.url().to_string();
+    if let Ok(c) = cache().lock()
+        && let Some(cat) = c.get(&key)
+        && cat.rev == now
+    {
+        return Ok(cat.clone());
+    }
+    // Read after the revision: the rows are at least that new.
     let rows = query(
-        be,
-        "SELECT code, name, category, unit, active FROM power_items WHERE (? = '' OR category = ?) AND (? = '' OR unit = ?) \
-         AND (? = '' OR name LIKE ? ESCAPE '\\' OR code = ?) AND (active = 1 OR ? = 0) \
-         ORDER BY category, code LIMIT ? OFFSET ?",
+        k.db.backend(),
+        "SELECT code, name, category, unit, active FROM power_items",
     )
-    .bind(cat.clone())
-    .bind(cat)
-    .bind(f.unit.clone())
-    .bind(f.unit.clone())
-    .bind(q.clone())
-    .bind(pattern)
-    .bind(q)
-    .bind(active_only)
-    .bind(PAGE_SIZE)
-    .bind((page.max(1) - 1) * PAGE_SIZE)
     .fetch_all(k.db.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -93,16 +128,83 @@ pub async fn page(k: &Kernel, f: &Filter, page: i64) -> Result<(i64, Vec<Summary
             active: r.try_get::<i64, _>(4)? != 0,
         });
     }
-    Ok((total, out))
+    let cat = Arc::new(Catalog::of(now, out));
+    if let Ok(mut c) = cache().lock() {
+        c.insert(key, cat.clone());
+    }
+    Ok(cat)
 }
 
-/// The units that hold items (the unit filter's choices).
-pub async fn units(k: &Kernel) -> Result<Vec<String>> {
-    let rows = query(
-        k.db.backend(),
-        "SELECT DISTINCT unit FROM power_items WHERE active = 1 ORDER BY unit",
-    )
-    .fetch_all(k.db.pool())
-    .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: &str, name: &str, c: Category, unit: &str, active: bool) -> Summary {
+        Summary {
+            code: code.into(),
+            name: name.into(),
+            category: c,
+            unit: unit.into(),
+            active,
+        }
+    }
+
+    #[test]
+    fn the_list_filters_searches_and_pages_in_list_order_without_abolished_items() {
+        let mut rows: Vec<Summary> = (0..45)
+            .map(|i| {
+                row(
+                    &format!("CF-{i:03}"),
+                    &format!("处罚{i}"),
+                    Category::Penalty,
+                    "监察支队",
+                    true,
+                )
+            })
+            .collect();
+        rows.push(row(
+            "XK-001",
+            "危险化学品经营许可",
+            Category::Licensing,
+            "危化处",
+            true,
+        ));
+        rows.push(row(
+            "XK-002",
+            "已废止的许可",
+            Category::Licensing,
+            "危化处",
+            false,
+        ));
+        let cat = Catalog::of(1, rows);
+        assert_eq!(
+            cat.counts,
+            vec![(Category::Licensing, 1), (Category::Penalty, 45)]
+        );
+        assert_eq!(
+            cat.units,
+            vec!["危化处".to_string(), "监察支队".to_string()]
+        );
+        let (total, page) = cat.page(&Filter::default(), 1);
+        assert_eq!(total, 46);
+        assert_eq!(page[0].code, "XK-001", "licensing comes first");
+        let (_, third) = cat.page(&Filter::default(), 3);
+        assert_eq!(third.len(), 6);
+        let f = Filter {
+            q: "危险化学品".into(),
+            ..Filter::default()
+        };
+        assert_eq!(cat.page(&f, 1).0, 1);
+        let f = Filter {
+            q: "CF-044".into(),
+            ..Filter::default()
+        };
+        assert_eq!(cat.page(&f, 1).1[0].name, "处罚44");
+        let f = Filter {
+            category: Some(Category::Licensing),
+            abolished: true,
+            ..Filter::default()
+        };
+        assert_eq!(cat.page(&f, 1).0, 2);
+    }
 }

@@ -133,16 +133,48 @@ fn version_of(k: &Kernel, r: &sqlx::any::AnyRow) -> Result<ProcessVersion> {
     })
 }
 
-/// The newest version of a process.
+/// The newest version of a process (a hot public read: the definition
+/// itself comes from the cache once parsed).
 pub async fn current(k: &Kernel, key: &str) -> Result<Option<ProcessVersion>> {
-    let r = query(
-        k.db.backend(),
-        "SELECT id, process_key, version, name, definition FROM power_processes WHERE process_key = ? ORDER BY version DESC LIMIT 1",
+    use yangguang_kernel::read::{self, Val};
+    let rows = read::rows(
+        &k.db,
+        "SELECT id, process_key, version, name FROM power_processes WHERE process_key = ? ORDER BY version DESC LIMIT 1",
+        &[Val::Text(key.to_string())],
     )
-    .bind(key.to_string())
-    .fetch_optional(k.db.pool())
     .await?;
-    r.map(|r| version_of(k, &r)).transpose()
+    let Some(mut r) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    if r.len() < 4 {
+        return Err(Error::Internal("process read: unexpected row shape".into()));
+    }
+    let id = r[0].int()?;
+    let definition = match cached_only(k, id) {
+        Some(d) => d,
+        None => {
+            let json: String = query_scalar(
+                k.db.backend(),
+                "SELECT definition FROM power_processes WHERE id = ?",
+            )
+            .bind(id)
+            .fetch_one(k.db.pool())
+            .await?;
+            cached(k, id, &json)?
+        }
+    };
+    Ok(Some(ProcessVersion {
+        id,
+        key: r[1].text()?,
+        version: r[2].int()?,
+        name: r[3].text()?,
+        definition,
+    }))
+}
+
+fn cached_only(k: &Kernel, id: i64) -> Option<Arc<Definition>> {
+    let c = cache().lock().ok()?;
+    c.get(&(k.db.url().to_string(), id)).cloned()
 }
 
 /// A version by row id (what a case runs).

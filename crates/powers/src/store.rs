@@ -10,7 +10,7 @@ use yangguang_kernel::db::{WriteTx, query, query_scalar};
 use yangguang_kernel::timefmt::{fmt_date, parse_date, rfc3339, today_cst};
 use yangguang_kernel::{Error, Kernel, Result};
 
-use crate::model::{Category, Content, Item, Version, check};
+use crate::model::{Content, Item, Version, check};
 use crate::sheet::Row as SheetRow;
 
 fn object(code: &str) -> String {
@@ -23,6 +23,17 @@ fn content_json(c: &Content) -> Result<String> {
 
 pub(crate) fn content_of(s: &str) -> Result<Content> {
     serde_json::from_str(s).map_err(|e| Error::Internal(format!("stored item content: {e}")))
+}
+
+/// Marks the list changed (each node's cached copy reloads).
+pub async fn bump(tx: &mut WriteTx) -> Result<()> {
+    query(
+        tx.backend(),
+        "UPDATE power_list_rev SET rev = rev + 1 WHERE id = 1",
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// What saving an item did.
@@ -115,6 +126,7 @@ pub async fn save_in(
         (Saved::Added, r) => format!("首次公布（{r}）"),
         (_, r) => r.to_string(),
     };
+    bump(tx).await?;
     query(
         be,
         "INSERT INTO power_item_versions (item_id, version, content, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -169,6 +181,7 @@ pub async fn abolish(
     if n == 0 {
         return Err(Error::NotFound(format!("没有在用的事项“{code}”")));
     }
+    bump(&mut tx).await?;
     audit::success(
         &mut tx,
         &k.keys,
@@ -335,15 +348,31 @@ fn item_of(r: &sqlx::any::AnyRow) -> Result<Item> {
     })
 }
 
+/// The item with this code (a hot public read: in-thread on SQLite).
 pub async fn get(k: &Kernel, code: &str) -> Result<Option<Item>> {
-    let r = query(
-        k.db.backend(),
+    use yangguang_kernel::read::{self, Val};
+    let rows = read::rows(
+        &k.db,
         "SELECT id, code, version, active, content, updated_on FROM power_items WHERE code = ?",
+        &[Val::Text(code.to_string())],
     )
-    .bind(code.to_string())
-    .fetch_optional(k.db.pool())
     .await?;
-    r.as_ref().map(item_of).transpose()
+    let Some(mut r) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    if r.len() < 6 {
+        return Err(Error::Internal(
+            "power item read: unexpected row shape".into(),
+        ));
+    }
+    Ok(Some(Item {
+        id: r[0].int()?,
+        code: r[1].text()?,
+        version: r[2].int()?,
+        active: r[3].int()? != 0,
+        content: content_of(&r[4].text()?)?,
+        updated_on: parse_date(&r[5].text()?)?,
+    }))
 }
 
 /// An item by id as it was at `version` (what a case started under).
@@ -375,22 +404,26 @@ pub async fn all(k: &Kernel) -> Result<Vec<Item>> {
 }
 
 pub async fn versions(k: &Kernel, item_id: i64) -> Result<Vec<Version>> {
-    let rows = query(
-        k.db.backend(),
+    use yangguang_kernel::read::{self, Val};
+    let rows = read::rows(
+        &k.db,
         "SELECT version, reason, changed_by, changed_at, content FROM power_item_versions WHERE item_id = ? ORDER BY version DESC",
+        &[Val::Int(item_id)],
     )
-    .bind(item_id)
-    .fetch_all(k.db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let at: String = r.try_get(3)?;
+    rows.into_iter()
+        .map(|mut r| {
+            if r.len() < 5 {
+                return Err(Error::Internal(
+                    "power item versions: unexpected row shape".into(),
+                ));
+            }
             Ok(Version {
-                version: r.try_get(0)?,
-                reason: r.try_get(1)?,
-                changed_by: r.try_get(2)?,
-                changed_on: day_of(&at)?,
-                content: content_of(&r.try_get::<String, _>(4)?)?,
+                version: r[0].int()?,
+                reason: r[1].text()?,
+                changed_by: r[2].text()?,
+                changed_on: day_of(&r[3].text()?)?,
+                content: content_of(&r[4].text()?)?,
             })
         })
         .collect()
@@ -398,25 +431,6 @@ pub async fn versions(k: &Kernel, item_id: i64) -> Result<Vec<Version>> {
 
 fn day_of(rfc: &str) -> Result<Date> {
     Ok(today_cst(yangguang_kernel::timefmt::parse_rfc3339(rfc)?))
-}
-
-/// Counts of active items by category (the list page's filter).
-pub async fn category_counts(k: &Kernel) -> Result<Vec<(Category, i64)>> {
-    let rows = query(
-        k.db.backend(),
-        "SELECT category, COUNT(*) FROM power_items WHERE active = 1 GROUP BY category",
-    )
-    .fetch_all(k.db.pool())
-    .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let c: String = r.try_get(0)?;
-        if let Some(c) = Category::parse(&c) {
-            out.push((c, r.try_get(1)?));
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 pub use crate::process_store::{ProcessVersion, import_process, process_keys};

@@ -232,6 +232,10 @@ async fn the_window_registers_a_case_and_only_the_post_the_process_names_complet
             "{be}: the promise is shown once accepted"
         );
 
+        let letter = window.get(&format!("/staff/bsgk/cases/{id}/letter")).await;
+        assert_eq!(letter.status, StatusCode::CONFLICT, "{be}");
+        assert!(letter.body.contains("尚未作出决定"), "{be}");
+
         // The extension is the agency head's.
         let refused = window
             .post(

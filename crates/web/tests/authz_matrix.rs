@@ -449,6 +449,13 @@ const TABLE: &[Row] = &[
         false,
     ),
     (
+        "GET",
+        "/staff/bsgk/cases/{id}/letter",
+        "/staff/bsgk/cases/999999/letter",
+        DOCFLOW,
+        false,
+    ),
+    (
         "POST",
         "/staff/bsgk/cases/{id}/act",
         "/staff/bsgk/cases/999999/act",

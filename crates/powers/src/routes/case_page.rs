@@ -270,7 +270,7 @@ pub async fn act(
             hearing_on: opt_date(&f, "hearing_on", "听证日期")?,
         };
         let actor = w.actor_for(task.candidate.as_ref());
-        case_store::act(k, now, &actor, &w.engine, id, input, vars).await
+        case_store::act_on(k, now, &actor, &w.engine, &c, input, vars).await
     }
     .await;
     answer(&st, frame, id, result, "act").await
@@ -432,4 +432,88 @@ pub async fn withdraw(
     }
     .await;
     answer(&st, frame, id, result, "withdraw").await
+}
+
+#[derive(askama::Template)]
+#[template(path = "bsgk_letter.html")]
+struct Letter {
+    id: i64,
+    agency: String,
+    title: &'static str,
+    case_no: String,
+    party: String,
+    paragraphs: Vec<String>,
+    date: String,
+}
+
+/// The decision letter (准予/不予行政许可决定书, 行政处罚决定书) for print:
+/// the application or the facts, the basis, the decision, the remedies.
+pub async fn letter(State(st): State<AppState>, frame: Frame, Path(raw): Path<String>) -> Response {
+    let k = &st.kernel;
+    let layout = frame.nav("staff");
+    let r: Result<_> = async {
+        let id = path_id(&raw, "办件")?;
+        let c = case_store::get(k, id).await?;
+        let decided = c
+            .facts
+            .decided_on
+            .ok_or_else(|| Error::Conflict("尚未作出决定，没有决定书可打印".into()))?;
+        let party = case_store::party_for_staff(k, id).await?;
+        let agency = yangguang_kernel::org_store::main_agency(k)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_default();
+        Ok((c, party, agency, decided))
+    }
+    .await;
+    let (c, party, agency, decided) = match r {
+        Ok(v) => v,
+        Err(e) => return fail(e, layout),
+    };
+    let basis: Vec<String> = c.item.content.basis.iter().map(|b| b.citation()).collect();
+    let remedies = "如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。".to_string();
+    let (title, paragraphs) = match (c.kind, c.facts.granted) {
+        (Kind::Licensing, Some(granted)) => (
+            if granted { "准予行政许可决定书" } else { "不予行政许可决定书" },
+            vec![
+                format!(
+                    "你（单位）于{}提出的{}申请（{}），本机关于{}受理。",
+                    fmt_date(c.received_on),
+                    c.item.content.name,
+                    c.subject,
+                    c.facts.accepted_on.map(fmt_date).unwrap_or_default()
+                ),
+                format!("经审查，依据{}，决定如下：", basis.join("、")),
+                c.facts.result.clone(),
+                if granted {
+                    "本机关将自作出决定之日起十日内向你（单位）颁发、送达行政许可证件（《中华人民共和国行政许可法》第四十四条）。".to_string()
+                } else {
+                    "不予许可的理由如上。".to_string()
+                },
+                remedies,
+            ],
+        ),
+        _ => (
+            "行政处罚决定书",
+            vec![
+                format!("案由：{}。本机关于{}立案调查。", c.subject, c.facts.filed_on.map(fmt_date).unwrap_or_default()),
+                format!("以上事实违反了有关规定，依据{}，决定给予如下行政处罚：", basis.join("、")),
+                c.facts.result.clone(),
+                "罚款应当自收到本决定书之日起十五日内缴纳（《中华人民共和国行政处罚法》第六十七条）。".to_string(),
+                remedies,
+            ],
+        ),
+    };
+    render(
+        StatusCode::OK,
+        &Letter {
+            id: c.id,
+            agency,
+            title,
+            case_no: c.case_no.clone(),
+            party,
+            paragraphs,
+            date: yangguang_kernel::timefmt::fmt_date_cn(decided),
+        },
+    )
 }

@@ -17,7 +17,7 @@ use yangguang_webcore::error::{PageError, path_id, render};
 use yangguang_webcore::forms::Fields;
 use yangguang_webcore::layout::{Frame, Layout};
 
-pub use super::case_page::{act, exclude, extend, hand_over, page, withdraw};
+pub use super::case_page::{act, exclude, extend, hand_over, letter, page, withdraw};
 use crate::case_store::{self, Channel, NewCase};
 use crate::model::Category;
 use crate::{store, who};

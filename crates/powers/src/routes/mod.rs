@@ -40,6 +40,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/staff/bsgk/new", h, post(cases::create)),
         Route::get("/staff/bsgk/cases/{id}", h, get(cases::page)),
         Route::get("/staff/bsgk/cases/{id}/receipt", h, get(cases::receipt)),
+        Route::get("/staff/bsgk/cases/{id}/letter", h, get(cases::letter)),
         Route::post("/staff/bsgk/cases/{id}/act", h, post(cases::act)),
         Route::post("/staff/bsgk/cases/{id}/extend", h, post(cases::extend)),
         Route::post("/staff/bsgk/cases/{id}/exclude", h, post(cases::exclude)),

@@ -134,17 +134,13 @@ pub async fn list(
     let layout = frame.nav("qlqd");
     let (f, page, error) = filter_of(&q);
     let k = &st.kernel;
-    let r: Result<_> = async {
-        let (total, rows) = listing::page(k, &f, page).await?;
-        let counts = store::category_counts(k).await?;
-        let units = listing::units(k).await?;
-        Ok((total, rows, counts, units))
-    }
-    .await;
-    let (total, rows, counts, units) = match r {
-        Ok(v) => v,
+    let cat = match listing::catalog(k).await {
+        Ok(c) => c,
         Err(e) => return fail(e, layout),
     };
+    let (total, rows) = cat.page(&f, page);
+    let counts = cat.counts.clone();
+    let units = cat.units.clone();
     let all: i64 = counts.iter().map(|(_, n)| n).sum();
     let mut categories = vec![(
         "/qlqd/".to_string(),

@@ -230,7 +230,7 @@ pub async fn act(
         node: node.into(),
         ..input
     };
-    case_store::act(k, at(on), &actor, &w.engine, id, input, v).await
+    case_store::act_on(k, at(on), &actor, &w.engine, &c, input, v).await
 }
 
 pub fn opinion(s: &str) -> StepInput {
