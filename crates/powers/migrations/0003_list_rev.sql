@@ -5,3 +5,6 @@ CREATE TABLE power_list_rev (
   rev {int} NOT NULL
 );
 INSERT INTO power_list_rev (id, rev) VALUES (1, 0);
+-- The columns the list holds in memory, so reloading it reads this index
+-- alone, not the rows with their full content.
+CREATE INDEX power_items_summary ON power_items (category, code, name, unit, active);

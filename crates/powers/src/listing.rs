@@ -6,8 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use sqlx::Row;
-use yangguang_kernel::db::query;
 use yangguang_kernel::read::{self, Val};
 use yangguang_kernel::{Error, Kernel, Result};
 
@@ -111,21 +109,26 @@ pub async fn catalog(k: &Kernel) -> Result<Arc<Catalog>> {
         return Ok(cat.clone());
     }
     // Read after the revision: the rows are at least that new.
-    let rows = query(
-        k.db.backend(),
-        "SELECT code, name, category, unit, active FROM power_items",
+    let rows = read::rows(
+        &k.db,
+        "SELECT code, name, category, unit, active FROM power_items ORDER BY category, code",
+        &[],
     )
-    .fetch_all(k.db.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let c: String = r.try_get(2)?;
+    for mut r in rows {
+        if r.len() < 5 {
+            return Err(Error::Internal(
+                "power list read: unexpected row shape".into(),
+            ));
+        }
+        let c = r[2].text()?;
         out.push(Summary {
-            code: r.try_get(0)?,
-            name: r.try_get(1)?,
+            code: r[0].text()?,
+            name: r[1].text()?,
             category: Category::parse(&c).unwrap_or(Category::Other),
-            unit: r.try_get(3)?,
-            active: r.try_get::<i64, _>(4)? != 0,
+            unit: r[3].text()?,
+            active: r[4].int()? != 0,
         });
     }
     let cat = Arc::new(Catalog::of(now, out));
@@ -133,6 +136,20 @@ pub async fn catalog(k: &Kernel) -> Result<Arc<Catalog>> {
         c.insert(key, cat.clone());
     }
     Ok(cat)
+}
+
+/// Keeps this node's copy of the list current in the background (checks
+/// the revision every second), so a public request after a change finds
+/// the list loaded instead of paying for the reload.
+pub fn spawn_warmer(k: Kernel) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = catalog(&k).await {
+                tracing::warn!(error = %e, "power list reload failed; retried in a second");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    });
 }
 
 #[cfg(test)]

@@ -61,6 +61,8 @@ pub async fn state(kernel: Kernel, ready: bool) -> AppState {
     yangguang_docflow::sweeper::spawn(kernel.clone());
     // 办件: boundary timers fire; cases resume once their meeting decided.
     yangguang_powers::sweeper::spawn(kernel.clone());
+    // 权力清单: this node's in-memory list follows the list's revision.
+    yangguang_powers::listing::spawn_warmer(kernel.clone());
     // 公文检索: this node's index of 公文, following the outbox.
     match yangguang_docflow::search::DocSearch::open(&kernel) {
         Ok(ix) => {
