@@ -118,7 +118,7 @@ pub async fn put_in(
         tx.backend(),
         "INSERT INTO annual_figures (year, key, value, module, updated_at) VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT (year, key) DO UPDATE SET value = excluded.value, module = excluded.module, \
-         updated_at = excluded.updated_at",
+         updated_at = excluded.updated_at WHERE annual_figures.value <> excluded.value",
     )
     .bind(i64::from(year))
     .bind(key.to_string())

@@ -101,6 +101,26 @@ pub struct Case {
     pub rev: i64,
 }
 
+/// The case on its flowchart: the engine's open steps as current, each
+/// completed step with the date it was last completed (staff and public
+/// pages draw the same picture).
+pub fn progress_view(c: &Case, rows: &[StepRow]) -> yangguang_process::svg::View {
+    let mut done: Vec<(String, String)> = Vec::new();
+    for r in rows.iter().filter(|r| r.what == "completed") {
+        done.retain(|(n, _)| n != &r.node);
+        done.push((r.node.clone(), fmt_date(r.on)));
+    }
+    yangguang_process::svg::View {
+        current: engine::open_tasks(&c.definition, &c.instance)
+            .into_iter()
+            .map(|t| t.node)
+            .collect(),
+        done,
+        title: Some(format!("办件{}的办理进度", c.case_no)),
+        prefix: None,
+    }
+}
+
 /// One recorded step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepRow {
@@ -839,17 +859,41 @@ pub async fn change_facts(
     audit_type: &str,
 ) -> Result<()> {
     let c = get(k, id).await?;
-    // Withdrawing a disclosed decision comes after the case is closed.
-    if !c.open && audit_type != "powers.case_withdraw" {
+    if !c.open {
         return Err(Error::Conflict("办件已办结".into()));
     }
-    let facts = change(&c, today_cst(now)).map_err(|m| Error::invalid("refused_by_law", m))?;
+    apply_facts(k, now, actor, &c, change, audit_type).await
+}
+
+/// A change the law makes after the case is closed: withdrawing a
+/// disclosed decision that was changed or annulled (第四十八条).
+pub async fn change_closed_facts(
+    k: &Kernel,
+    now: OffsetDateTime,
+    actor: &Actor,
+    id: i64,
+    change: impl FnOnce(&Case, Date) -> std::result::Result<Facts, String>,
+    audit_type: &str,
+) -> Result<()> {
+    let c = get(k, id).await?;
+    apply_facts(k, now, actor, &c, change, audit_type).await
+}
+
+async fn apply_facts(
+    k: &Kernel,
+    now: OffsetDateTime,
+    actor: &Actor,
+    c: &Case,
+    change: impl FnOnce(&Case, Date) -> std::result::Result<Facts, String>,
+    audit_type: &str,
+) -> Result<()> {
+    let facts = change(c, today_cst(now)).map_err(|m| Error::invalid("refused_by_law", m))?;
     let out = Outcome {
         instance: c.instance.clone(),
         transitions: Vec::new(),
     };
     let detail = serde_json::json!({"facts": &facts});
-    commit_change(k, now, actor, &c, out, facts, "", audit_type, detail).await
+    commit_change(k, now, actor, c, out, facts, "", audit_type, detail).await
 }
 
 /// 首问负责: hands the case on to another person, recorded with why.

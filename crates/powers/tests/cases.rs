@@ -784,7 +784,7 @@ async fn a_penalty_waits_out_the_hearing_window_and_holds_the_hearing_seven_work
         let withdraw = |on: time::Date, reason: &'static str| {
             let k = k.clone();
             async move {
-                case_store::change_facts(
+                case_store::change_closed_facts(
                     &k,
                     at(date!(2027 - 03 - 10)),
                     &Actor::user("inspector"),

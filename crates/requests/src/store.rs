@@ -2,20 +2,17 @@
 //! state change, with its timeline line and audit entry; personal data
 //! sealed with SM4 before it reaches the database.
 
-use sm3::{Digest, Sm3};
 use sqlx::Row;
 use time::{Date, OffsetDateTime};
 use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::db::{WriteTx, query, query_scalar};
 use yangguang_kernel::pii::{self, DataKey};
 use yangguang_kernel::timefmt::{fmt_date, parse_date, rfc3339, today_cst};
-use yangguang_kernel::{Error, Kernel, Result, numbering};
+use yangguang_kernel::{Error, Kernel, Result, numbering, tracking};
 
 use crate::model::NewApplication;
 use crate::outcome::Outcome;
-use crate::rules::{
-    self, ApplicantKind, Channel, ClockFacts, ClockPause, PauseKind, QUERY_CODE_LEN,
-};
+use crate::rules::{self, ApplicantKind, Channel, ClockFacts, ClockPause, PauseKind};
 use crate::settings;
 
 pub const STATUS_OPEN: &str = "open";
@@ -40,39 +37,23 @@ fn open_pii(k: &Kernel, app_no: &str, column: &str, v: &str) -> String {
     pii::open_with_aad(&key(k), v, &ctx(app_no, column)).unwrap_or_else(|_| "（无法解密）".into())
 }
 
-fn sm3_hex(parts: &[&[u8]]) -> String {
-    let mut h = Sm3::new();
-    for p in parts {
-        h.update((p.len() as u64).to_be_bytes());
-        h.update(p);
-    }
-    let out = h.finalize();
-    out.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Keyed digest of the applicant's ID number: finds earlier applications
 /// of the same applicant without storing the number in clear.
 pub fn applicant_key(k: &Kernel, id_number: &str) -> String {
-    sm3_hex(&[
+    tracking::keyed_hex(
         &k.keys.data,
-        b"applicant",
-        id_number.trim().to_ascii_uppercase().as_bytes(),
-    ])
+        &[
+            b"applicant",
+            id_number.trim().to_ascii_uppercase().as_bytes(),
+        ],
+    )
 }
 
 fn code_hash(k: &Kernel, app_no: &str, code: &str) -> String {
-    sm3_hex(&[
+    tracking::keyed_hex(
         &k.keys.data,
-        b"query-code",
-        app_no.as_bytes(),
-        code.as_bytes(),
-    ])
-}
-
-fn new_query_code() -> Result<String> {
-    let mut r = [0u8; QUERY_CODE_LEN];
-    getrandom::fill(&mut r).map_err(|_| Error::Internal("系统随机数生成失败".into()))?;
-    Ok(rules::query_code_from(&r))
+        &[b"query-code", app_no.as_bytes(), code.as_bytes()],
+    )
 }
 
 fn opt_date(s: Option<String>) -> Result<Option<Date>> {
@@ -285,14 +266,7 @@ pub async fn find_by_code(k: &Kernel, app_no: &str, code: &str) -> Result<Option
     let Some(row) = row else { return Ok(None) };
     let stored: String = row.try_get(1)?;
     let given = code_hash(k, &no, &code);
-    // Compare in constant time over the hex digests.
-    let same = stored.len() == given.len()
-        && stored
-            .bytes()
-            .zip(given.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !same {
+    if !tracking::same_digest(&stored, &given) {
         return Ok(None);
     }
     Ok(Some(get(k, row.try_get(0)?).await?))
@@ -412,7 +386,7 @@ pub async fn submit(
     };
     let first = rules::due(&cal, &facts, today)?;
     let due = first.due;
-    let code = new_query_code()?;
+    let code = tracking::new_query_code()?;
     let mut tx = k.db.begin().await?;
     let be = tx.backend();
     let year = received.year();

@@ -13,13 +13,14 @@ use yangguang_kernel::org::Role;
 use yangguang_kernel::timefmt::{self, fmt_date, parse_date, today_cst};
 use yangguang_kernel::{Error, Result};
 use yangguang_process::engine;
-use yangguang_process::svg::{self, View};
+use yangguang_process::svg;
 use yangguang_webcore::AppState;
 use yangguang_webcore::error::{path_id, render, status_of};
 use yangguang_webcore::forms::Fields;
 use yangguang_webcore::layout::{Frame, Layout};
 
-use super::cases::{fail, me};
+use super::cases::me;
+use super::fail;
 use crate::case::{self, Kind, StepInput};
 use crate::case_store::{self, Case, StepRow};
 use crate::fields::{self, Field};
@@ -132,18 +133,7 @@ async fn show(
             fields: fields::fields(&c.definition, &t.node),
         })
         .collect();
-    let mut done: Vec<(String, String)> = Vec::new();
-    for s in trail.iter().filter(|s| s.what == "completed") {
-        done.retain(|(n, _)| n != &s.node);
-        done.push((s.node.clone(), fmt_date(s.on)));
-    }
-    let view = View {
-        current: open.iter().map(|t| t.node.clone()).collect(),
-        done,
-        title: Some(format!("办件{}的办理进度", c.case_no)),
-        prefix: None,
-    };
-    let svg = svg::render(&c.definition, &view);
+    let svg = svg::render(&c.definition, &case_store::progress_view(&c, &trail));
     let head = roles.contains(&Role::PrincipalLeader);
     let office = roles.contains(&Role::Office);
     let owner = c.owner == user;
@@ -416,7 +406,7 @@ pub async fn withdraw(
         let why = reason.clone();
         let now = timefmt::now();
         let actor = Actor::user(&user);
-        case_store::change_facts(
+        case_store::change_closed_facts(
             k,
             now,
             &actor,

@@ -13,23 +13,16 @@ use yangguang_kernel::db::query_dyn;
 use yangguang_kernel::timefmt::{self, fmt_date, parse_date, today_cst};
 use yangguang_kernel::{Error, Kernel, Result};
 use yangguang_webcore::AppState;
-use yangguang_webcore::error::{PageError, path_id, render};
+use yangguang_webcore::error::{path_id, render};
 use yangguang_webcore::forms::Fields;
 use yangguang_webcore::layout::{Frame, Layout};
+
+use super::fail;
 
 pub use super::case_page::{act, exclude, extend, hand_over, letter, page, withdraw};
 use crate::case_store::{self, Channel, NewCase};
 use crate::model::Category;
 use crate::{store, who};
-
-pub(crate) fn fail(e: Error, layout: Layout) -> Response {
-    PageError {
-        error: e,
-        layout,
-        status: None,
-    }
-    .into_response()
-}
 
 pub(crate) fn me(frame: &Frame) -> Result<String> {
     frame

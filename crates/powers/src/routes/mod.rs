@@ -13,7 +13,21 @@ pub mod track;
 use yangguang_kernel::perm::Permission;
 use yangguang_webcore::access::{Access, Route};
 
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use yangguang_kernel::Error;
+use yangguang_webcore::error::PageError;
+use yangguang_webcore::layout::Layout;
+
+/// An error as a page in the site's frame, with the status it maps to.
+pub(crate) fn fail(e: Error, layout: Layout) -> Response {
+    PageError {
+        error: e,
+        layout,
+        status: None,
+    }
+    .into_response()
+}
 
 pub fn routes() -> Vec<Route> {
     let m = Access::Perm(Permission::PowersManage);

@@ -12,21 +12,14 @@ use yangguang_process::steps::Step;
 use yangguang_process::svg::{self, View};
 use yangguang_webcore::AppState;
 use yangguang_webcore::download::serve_download;
-use yangguang_webcore::error::{PageError, render};
+use yangguang_webcore::error::render;
 use yangguang_webcore::layout::{Frame, Layout};
+
+use super::fail;
 
 use crate::listing::{self, Filter, PAGE_SIZE, Summary};
 use crate::model::{Category, Item};
 use crate::{process_store, store, xlsx};
-
-fn fail(e: Error, layout: Layout) -> Response {
-    PageError {
-        error: e,
-        layout,
-        status: None,
-    }
-    .into_response()
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {

@@ -18,7 +18,8 @@ use yangguang_webcore::error::{public_message, render, status_of};
 use yangguang_webcore::forms::Fields;
 use yangguang_webcore::layout::{Frame, Layout};
 
-use super::cases::{fail, me};
+use super::cases::me;
+use super::fail;
 use crate::stats::{self, ItemStats, StepAverage};
 
 fn today() -> Date {

@@ -8,17 +8,18 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use yangguang_kernel::Error;
+use axum::response::Response;
 use yangguang_kernel::calendar::Calendar;
 use yangguang_kernel::follow_limit as limit;
 use yangguang_kernel::timefmt::{self, fmt_date};
-use yangguang_process::svg::{self, View};
+use yangguang_process::svg;
 use yangguang_process::{engine, steps};
 use yangguang_webcore::AppState;
-use yangguang_webcore::error::{PageError, render};
+use yangguang_webcore::error::render;
 use yangguang_webcore::forms::Fields;
 use yangguang_webcore::layout::{Frame, Layout};
+
+use super::fail;
 
 use crate::case::{self, Facts, Kind};
 use crate::case_store::{self, Case, StepRow};
@@ -57,15 +58,6 @@ fn form(
 
 pub async fn page(frame: Frame) -> Response {
     form(frame.nav("bsgk"), StatusCode::OK, String::new(), None)
-}
-
-fn fail(e: Error, layout: Layout) -> Response {
-    PageError {
-        error: e,
-        layout,
-        status: None,
-    }
-    .into_response()
 }
 
 fn cut(s: &str) -> String {
@@ -220,23 +212,14 @@ pub struct Status {
 /// dates only (a row's handler, acting-for and opinion are never read).
 pub fn status(c: &Case, rows: &[StepRow], cal: &Calendar) -> Status {
     let open = engine::open_tasks(&c.definition, &c.instance);
-    let mut last: Vec<(String, String)> = Vec::new();
-    let mut done = Vec::new();
-    for r in rows.iter().filter(|r| r.what == "completed") {
-        let on = fmt_date(r.on);
-        last.retain(|(n, _)| n != &r.node);
-        last.push((r.node.clone(), on.clone()));
-        done.push((on, r.name.clone()));
-    }
-    let svg = svg::render(
-        &c.definition,
-        &View {
-            current: open.iter().map(|t| t.node.clone()).collect(),
-            done: last.clone(),
-            title: Some(format!("办件{}的办理进度", c.case_no)),
-            prefix: None,
-        },
-    );
+    let view = case_store::progress_view(c, rows);
+    let done: Vec<(String, String)> = rows
+        .iter()
+        .filter(|r| r.what == "completed")
+        .map(|r| (fmt_date(r.on), r.name.clone()))
+        .collect();
+    let last = view.done.clone();
+    let svg = svg::render(&c.definition, &view);
     let outline = steps::steps(&c.definition)
         .into_iter()
         .map(|s| {
