@@ -526,3 +526,49 @@ pub fn exclude(f: &Facts, reason: &str, today: Date, end: bool) -> Result<Facts,
     }
     Ok(f)
 }
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    fn found_on(d: Date) -> Facts {
+        Facts {
+            received_on: Some(d),
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn the_filing_date_lies_between_the_clue_and_today() {
+        let cal = Calendar::builtin();
+        let input = |on| StepInput {
+            node: "register".into(),
+            filed_on: on,
+            ..StepInput::default()
+        };
+        let f = found_on(date!(2026 - 11 - 02));
+        let today = date!(2026 - 11 - 20);
+        let v = yangguang_process::Vars::new();
+        let ok = record(
+            Kind::Penalty,
+            &f,
+            &input(Some(date!(2026 - 11 - 03))),
+            &v,
+            today,
+            &cal,
+        );
+        assert_eq!(ok.map(|f| f.filed_on), Ok(Some(date!(2026 - 11 - 03))));
+        let default = record(Kind::Penalty, &f, &input(None), &v, today, &cal);
+        assert_eq!(default.map(|f| f.filed_on), Ok(Some(today)));
+        for bad in [date!(2026 - 11 - 01), date!(2026 - 11 - 21)] {
+            let e = record(Kind::Penalty, &f, &input(Some(bad)), &v, today, &cal)
+                .expect_err("out of range");
+            assert!(
+                e.contains("应在发现线索之日2026-11-02至今日2026-11-20之间"),
+                "{e}"
+            );
+        }
+    }
+}
