@@ -328,6 +328,23 @@ pub async fn act(
     action: &Action,
     published_on: Option<Date>,
 ) -> Result<Status> {
+    let mut tx = k.db.begin().await?;
+    let to = act_in(&mut tx, k, actor, now, id, action, published_on).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// [`act`] inside the caller's transaction (another module's change that
+/// must take the item with it, or neither); the caller commits.
+pub async fn act_in(
+    tx: &mut WriteTx,
+    k: &Kernel,
+    actor: &Actor,
+    now: OffsetDateTime,
+    id: i64,
+    action: &Action,
+    published_on: Option<Date>,
+) -> Result<Status> {
     let it = item(k, id).await?;
     let to = transition(
         ItemState {
@@ -340,7 +357,6 @@ pub async fn act(
         publishable(it.draft.attribute)?;
     }
     let today = today_cst(now);
-    let mut tx = k.db.begin().await?;
     let be = tx.backend();
     // The status guard makes a concurrent second step fail instead of
     // applying twice.
@@ -374,7 +390,7 @@ pub async fn act(
         Action::Publish { change_note } => {
             let version = it.published_version + 1;
             let on = published_on.unwrap_or(today);
-            let attachments = attachments_json(&mut tx, id).await?;
+            let attachments = attachments_json(tx, id).await?;
             let body_text = text::plain(&it.draft.body_html);
             query(
                 be,
@@ -415,7 +431,7 @@ pub async fn act(
             .execute(tx.conn())
             .await?;
             outbox::publish(
-                &mut tx,
+                tx,
                 now,
                 TOPIC_PUBLISHED,
                 &format!("disclosure:{id}"),
@@ -434,7 +450,7 @@ pub async fn act(
             .execute(tx.conn())
             .await?;
             outbox::publish(
-                &mut tx,
+                tx,
                 now,
                 TOPIC_REMOVED,
                 &format!("disclosure:{id}"),
@@ -453,7 +469,7 @@ pub async fn act(
         _ => {}
     }
     step(
-        &mut tx,
+        tx,
         k,
         now,
         actor,
@@ -468,7 +484,6 @@ pub async fn act(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(to)
 }
 

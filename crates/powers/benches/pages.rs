@@ -11,9 +11,10 @@
 //!   cargo bench -p yangguang-powers --bench pages
 //!
 //! The list is held in memory by each node and reloaded when its revision
-//! moves (`listing::catalog`): `qlqd_list_first/…` times the first render
-//! after a change (the revision bumped, untimed, before each request),
-//! `qlqd_list/…` every later one.
+//! moves (`listing::catalog`), merging in the items changed since its
+//! copy: `qlqd_list_first/…` times the first render after a change (one
+//! item renamed, untimed, before each request), `qlqd_list/…` every later
+//! one. `catalog_read_…` time the full read a node does once at start.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -79,12 +80,13 @@ async fn grow_items(k: &Kernel, total: usize) {
         })
         .collect();
     let mut tx = k.db.begin().await.expect("tx");
+    let rev = yangguang_powers::store::bump(&mut tx).await.expect("bump");
     bulk(
         &mut tx,
-        "INSERT INTO power_items (code, version, category, name, unit, active, content, updated_on)",
+        "INSERT INTO power_items (code, version, category, name, unit, active, content, updated_on, rev)",
         copies.iter().map(|(code, c)| {
             format!(
-                "({}, 1, {}, {}, {}, 1, {}, '2026-01-05')",
+                "({}, 1, {}, {}, {}, 1, {}, '2026-01-05', {rev})",
                 lit(code),
                 lit(c.category.as_str()),
                 lit(&c.name),
@@ -102,7 +104,22 @@ async fn grow_items(k: &Kernel, total: usize) {
             .into(),
     )
     .await;
-    yangguang_powers::store::bump(&mut tx).await.expect("bump");
+    tx.commit().await.expect("commit");
+}
+
+/// One item renamed, as an adjustment does (the revision bumped and the
+/// item carrying it), so the next list render merges it in.
+async fn rename_one(k: &Kernel, i: u64) {
+    let mut tx = k.db.begin().await.expect("tx");
+    let rev = yangguang_powers::store::bump(&mut tx).await.expect("bump");
+    support::exec(
+        &mut tx,
+        format!(
+            "UPDATE power_items SET name = {}, rev = {rev} WHERE code = 'CF-150'",
+            lit(&format!("调整后的名称（第{i}次）"))
+        ),
+    )
+    .await;
     tx.commit().await.expect("commit");
 }
 
@@ -155,14 +172,17 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("qlqd_list/{n}"), |b| {
             b.iter(|| black_box(get("/qlqd/")))
         });
+        rt.block_on(rename_one(&st.kernel, 0));
+        assert!(
+            get("/qlqd/?q=CF-150").contains("调整后的名称（第0次）"),
+            "{n}"
+        );
+        let mut renames = 0;
         group.bench_function(format!("qlqd_list_first/{n}"), |b| {
             b.iter_batched(
                 || {
-                    rt.block_on(async {
-                        let mut tx = st.kernel.db.begin().await.expect("tx");
-                        yangguang_powers::store::bump(&mut tx).await.expect("bump");
-                        tx.commit().await.expect("commit");
-                    })
+                    renames += 1;
+                    rt.block_on(rename_one(&st.kernel, renames))
                 },
                 |()| black_box(get("/qlqd/")),
                 BatchSize::PerIteration,

@@ -11,6 +11,7 @@ use yangguang_kernel::audit::{self, Actor};
 use yangguang_kernel::calendar::Calendar;
 use yangguang_kernel::db::{WriteTx, query, query_scalar};
 use yangguang_kernel::pii::{self, DataKey};
+use yangguang_kernel::read::{self, Val};
 use yangguang_kernel::timefmt::{fmt_date, parse_date, rfc3339, today_cst};
 use yangguang_kernel::{Error, Kernel, Result, numbering, outbox, tracking};
 use yangguang_process::{Definition, Event, Instance, Outcome, Transition, Vars, engine};
@@ -500,52 +501,59 @@ const CASE_COLS: &str = "c.id, c.case_no, c.kind, c.item_id, c.item_version, c.p
      c.channel, c.first_contact, c.owner, c.state, c.facts, c.open, c.received_on, c.due_on, c.due_label, c.decided_on, \
      c.topic_id, c.rev";
 
-async fn case_of(k: &Kernel, r: &sqlx::any::AnyRow) -> Result<Case> {
-    let item_id: i64 = r.try_get(3)?;
-    let process_id: i64 = r.try_get(5)?;
-    let it = store::at_version(k, item_id, r.try_get(4)?).await?;
-    let p = process_store::by_id(k, process_id)
+async fn case_of(k: &Kernel, mut r: Vec<Val>) -> Result<Case> {
+    if r.len() < 21 {
+        return Err(Error::Internal("case read: unexpected row shape".into()));
+    }
+    let item_id = r[3].int()?;
+    let item_version = r[4].int()?;
+    let process_id = r[5].int()?;
+    let item = store::at_version(k, item_id, item_version).await?;
+    let definition = process_store::definition(k, process_id)
         .await?
         .ok_or_else(|| Error::Internal(format!("process version {process_id} missing")))?;
-    let state: String = r.try_get(12)?;
-    let facts: String = r.try_get(13)?;
-    let opt = |s: Option<String>| s.as_deref().map(parse_date).transpose();
+    let state = r[12].text()?;
+    let facts = r[13].text()?;
+    let opt = |v: &mut Val| v.opt_text()?.as_deref().map(parse_date).transpose();
     Ok(Case {
-        id: r.try_get(0)?,
-        case_no: r.try_get(1)?,
-        kind: Kind::parse(&r.try_get::<String, _>(2)?).unwrap_or(Kind::Other),
-        item: it,
-        item_version: r.try_get(4)?,
+        id: r[0].int()?,
+        case_no: r[1].text()?,
+        kind: Kind::parse(&r[2].text()?).unwrap_or(Kind::Other),
+        item,
+        item_version,
         process_id,
-        definition: p.definition,
-        unit: r.try_get(6)?,
-        party_masked: r.try_get(7)?,
-        subject: r.try_get(8)?,
-        channel: r.try_get(9)?,
-        first_contact: r.try_get(10)?,
-        owner: r.try_get(11)?,
+        definition,
+        unit: r[6].text()?,
+        party_masked: r[7].text()?,
+        subject: r[8].text()?,
+        channel: r[9].text()?,
+        first_contact: r[10].text()?,
+        owner: r[11].text()?,
         instance: serde_json::from_str(&state)
             .map_err(|e| Error::Internal(format!("case state: {e}")))?,
         facts: serde_json::from_str(&facts)
             .map_err(|e| Error::Internal(format!("case facts: {e}")))?,
-        open: r.try_get::<i64, _>(14)? != 0,
-        received_on: parse_date(&r.try_get::<String, _>(15)?)?,
-        due_on: opt(r.try_get(16)?)?,
-        due_label: r.try_get(17)?,
-        decided_on: opt(r.try_get(18)?)?,
-        topic_id: r.try_get(19)?,
-        rev: r.try_get(20)?,
+        open: r[14].int()? != 0,
+        received_on: parse_date(&r[15].text()?)?,
+        due_on: opt(&mut r[16])?,
+        due_label: r[17].text()?,
+        decided_on: opt(&mut r[18])?,
+        topic_id: r[19].opt_int()?,
+        rev: r[20].int()?,
     })
 }
 
+/// A case with its item version and process (in-thread on SQLite: every
+/// case page and step reads it; a stale read is caught by the step's
+/// revision guard).
 pub async fn get(k: &Kernel, id: i64) -> Result<Case> {
     let sql = format!("SELECT {CASE_COLS} FROM power_cases c WHERE c.id = ?");
-    let r = yangguang_kernel::db::query_dyn(k.db.backend(), sql)
-        .bind(id)
-        .fetch_optional(k.db.pool())
+    let r = read::rows(&k.db, &sql, &[Val::Int(id)])
         .await?
+        .into_iter()
+        .next()
         .ok_or_else(|| Error::NotFound("没有这个办件".into()))?;
-    case_of(k, &r).await
+    case_of(k, r).await
 }
 
 /// Finds a case by number and query code; `None` for any wrong pair.
@@ -625,6 +633,13 @@ async fn commit_change(
     if c.kind == Kind::Penalty && c.facts.disclosed_on.is_none() && facts.disclosed_on.is_some() {
         facts.disclosure_item =
             Some(crate::release::to_disclosure(&mut tx, k, now, actor, c, &facts).await?);
+    }
+    if c.facts.withdrawn_on.is_none()
+        && facts.withdrawn_on.is_some()
+        && let Some(item) = facts.disclosure_item
+    {
+        crate::release::withdraw_item_in(&mut tx, k, now, actor, item, &facts.withdrawn_reason)
+            .await?;
     }
     let be = tx.backend();
     let n = query(

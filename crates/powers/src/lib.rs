@@ -42,4 +42,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "the list's revision for each node's cached copy",
         sql: include_str!("../migrations/0003_list_rev.sql"),
     },
+    Migration {
+        module: "powers",
+        version: 4,
+        name: "each item's revision, for reloading only what changed",
+        sql: include_str!("../migrations/0004_item_rev.sql"),
+    },
 ];

@@ -177,7 +177,16 @@ fn cached_only(k: &Kernel, id: i64) -> Option<Arc<Definition>> {
     c.get(&(k.db.url().to_string(), id)).cloned()
 }
 
-/// A version by row id (what a case runs).
+/// The definition of a version by row id (what a case runs). Versions
+/// never change, so once parsed it comes from the cache without a read.
+pub async fn definition(k: &Kernel, id: i64) -> Result<Option<Arc<Definition>>> {
+    if let Some(d) = cached_only(k, id) {
+        return Ok(Some(d));
+    }
+    Ok(by_id(k, id).await?.map(|p| p.definition))
+}
+
+/// A version by row id.
 pub async fn by_id(k: &Kernel, id: i64) -> Result<Option<ProcessVersion>> {
     let r = query(
         k.db.backend(),

@@ -104,8 +104,11 @@ pub fn withdraw(
     Ok(f)
 }
 
-/// Withdraws the published catalog item, if it was published.
-pub async fn withdraw_item(
+/// Withdraws the published catalog item, if it was published, in the
+/// case's transaction (the case's record and the public item change
+/// together or not at all).
+pub async fn withdraw_item_in(
+    tx: &mut WriteTx,
     k: &Kernel,
     now: OffsetDateTime,
     actor: &Actor,
@@ -114,7 +117,8 @@ pub async fn withdraw_item(
 ) -> Result<()> {
     let it = yangguang_disclosure::store::item(k, item_id).await?;
     if it.status == Status::Published {
-        yangguang_disclosure::store::act(
+        yangguang_disclosure::store::act_in(
+            tx,
             k,
             actor,
             now,

@@ -25,15 +25,17 @@ pub(crate) fn content_of(s: &str) -> Result<Content> {
     serde_json::from_str(s).map_err(|e| Error::Internal(format!("stored item content: {e}")))
 }
 
-/// Marks the list changed (each node's cached copy reloads).
-pub async fn bump(tx: &mut WriteTx) -> Result<()> {
-    query(
+/// Marks the list changed and returns its new revision, which the changed
+/// items carry (each node's cached copy reloads the items newer than its
+/// own). The row lock serialises writers, so revisions follow commit order.
+pub async fn bump(tx: &mut WriteTx) -> Result<i64> {
+    let rev: i64 = query_scalar(
         tx.backend(),
-        "UPDATE power_list_rev SET rev = rev + 1 WHERE id = 1",
+        "UPDATE power_list_rev SET rev = rev + 1 WHERE id = 1 RETURNING rev",
     )
-    .execute(tx.conn())
+    .fetch_one(tx.conn())
     .await?;
-    Ok(())
+    Ok(rev)
 }
 
 /// What saving an item did.
@@ -83,9 +85,10 @@ pub async fn save_in(
                     format!("调整事项“{code}”须写明调整理由（旧版本保留并注明原因）"),
                 ));
             }
+            let rev = bump(tx).await?;
             query(
                 be,
-                "UPDATE power_items SET version = ?, category = ?, name = ?, unit = ?, content = ?, updated_on = ?, active = 1 WHERE id = ?",
+                "UPDATE power_items SET version = ?, category = ?, name = ?, unit = ?, content = ?, updated_on = ?, active = 1, rev = ? WHERE id = ?",
             )
             .bind(version + 1)
             .bind(content.category.as_str())
@@ -93,6 +96,7 @@ pub async fn save_in(
             .bind(content.unit.clone())
             .bind(json.clone())
             .bind(day.clone())
+            .bind(rev)
             .bind(id)
             .execute(tx.conn())
             .await?;
@@ -105,10 +109,11 @@ pub async fn save_in(
             )
         }
         None => {
+            let rev = bump(tx).await?;
             let id: i64 = query_scalar(
                 be,
-                "INSERT INTO power_items (code, version, category, name, unit, content, updated_on) \
-                 VALUES (?, 1, ?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO power_items (code, version, category, name, unit, content, updated_on, rev) \
+                 VALUES (?, 1, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(code.to_string())
             .bind(content.category.as_str())
@@ -116,6 +121,7 @@ pub async fn save_in(
             .bind(content.unit.clone())
             .bind(json.clone())
             .bind(day)
+            .bind(rev)
             .fetch_one(tx.conn())
             .await?;
             (id, 1, Saved::Added)
@@ -126,7 +132,6 @@ pub async fn save_in(
         (Saved::Added, r) => format!("首次公布（{r}）"),
         (_, r) => r.to_string(),
     };
-    bump(tx).await?;
     query(
         be,
         "INSERT INTO power_item_versions (item_id, version, content, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -169,11 +174,13 @@ pub async fn abolish(
     }
     let mut tx = k.db.begin().await?;
     let be = tx.backend();
+    let rev = bump(&mut tx).await?;
     let n = query(
         be,
-        "UPDATE power_items SET active = 0, updated_on = ? WHERE code = ? AND active = 1",
+        "UPDATE power_items SET active = 0, updated_on = ?, rev = ? WHERE code = ? AND active = 1",
     )
     .bind(fmt_date(today_cst(now)))
+    .bind(rev)
     .bind(code.to_string())
     .execute(tx.conn())
     .await?
@@ -181,7 +188,6 @@ pub async fn abolish(
     if n == 0 {
         return Err(Error::NotFound(format!("没有在用的事项“{code}”")));
     }
-    bump(&mut tx).await?;
     audit::success(
         &mut tx,
         &k.keys,
@@ -357,37 +363,40 @@ pub async fn get(k: &Kernel, code: &str) -> Result<Option<Item>> {
         &[Val::Text(code.to_string())],
     )
     .await?;
-    let Some(mut r) = rows.into_iter().next() else {
-        return Ok(None);
-    };
+    rows.into_iter().next().map(item_of_vals).transpose()
+}
+
+fn item_of_vals(mut r: Vec<yangguang_kernel::read::Val>) -> Result<Item> {
     if r.len() < 6 {
         return Err(Error::Internal(
             "power item read: unexpected row shape".into(),
         ));
     }
-    Ok(Some(Item {
+    Ok(Item {
         id: r[0].int()?,
         code: r[1].text()?,
         version: r[2].int()?,
         active: r[3].int()? != 0,
         content: content_of(&r[4].text()?)?,
         updated_on: parse_date(&r[5].text()?)?,
-    }))
+    })
 }
 
 /// An item by id as it was at `version` (what a case started under).
 pub async fn at_version(k: &Kernel, id: i64, version: i64) -> Result<Item> {
-    let r = query(
-        k.db.backend(),
+    use yangguang_kernel::read::{self, Val};
+    let rows = read::rows(
+        &k.db,
         "SELECT i.id, i.code, v.version, i.active, v.content, i.updated_on FROM power_items i \
          JOIN power_item_versions v ON v.item_id = i.id AND v.version = ? WHERE i.id = ?",
+        &[Val::Int(version), Val::Int(id)],
     )
-    .bind(version)
-    .bind(id)
-    .fetch_optional(k.db.pool())
-    .await?
-    .ok_or_else(|| Error::Internal(format!("power item {id} version {version} missing")))?;
-    item_of(&r)
+    .await?;
+    let r = rows
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Internal(format!("power item {id} version {version} missing")))?;
+    item_of_vals(r)
 }
 
 /// Every item in code order (export, annual figures).

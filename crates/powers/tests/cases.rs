@@ -781,6 +781,27 @@ async fn a_penalty_waits_out_the_hearing_window_and_holds_the_hearing_seven_work
         .expect("close");
         assert!(!case_store::get(&k, id).await.expect("case").open, "{be}");
 
+        // The office publishes the draft through its pipeline.
+        {
+            use yangguang_disclosure::model::{Action, SECRECY_CHECKS};
+            let clear = Action::Clear {
+                confirmed: SECRECY_CHECKS.iter().map(|(c, _)| c.to_string()).collect(),
+            };
+            let publish = Action::Publish { change_note: None };
+            for a in [Action::Submit, Action::Approve, clear, publish] {
+                yangguang_disclosure::store::act(
+                    &k,
+                    &Actor::user("office1"),
+                    at(date!(2027 - 01 - 07)),
+                    item,
+                    &a,
+                    None,
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{be}: {a:?}: {e}"));
+            }
+        }
+
         let withdraw = |on: time::Date, reason: &'static str| {
             let k = k.clone();
             async move {
@@ -807,6 +828,21 @@ async fn a_penalty_waits_out_the_hearing_window_and_holds_the_hearing_seven_work
         let c = case_store::get(&k, id).await.expect("case");
         assert_eq!(c.facts.withdrawn_on, Some(date!(2027 - 03 - 10)), "{be}");
         assert_eq!(c.facts.changed_on, Some(date!(2027 - 03 - 09)), "{be}");
+        // The public item is withdrawn with it, in the same transaction,
+        // and says why.
+        let public = yangguang_disclosure::store::item(&k, item)
+            .await
+            .expect("item");
+        assert_eq!(
+            public.status,
+            yangguang_disclosure::model::Status::Withdrawn,
+            "{be}"
+        );
+        assert_eq!(
+            public.withdrawn_reason.as_deref(),
+            Some("行政处罚决定被变更或撤销，依法撤回：行政复议决定变更罚款数额"),
+            "{be}"
+        );
         let e = withdraw(date!(2027 - 03 - 09), "再次撤回")
             .await
             .expect_err("once");

@@ -267,5 +267,50 @@ async fn the_window_registers_a_case_and_only_the_post_the_process_names_complet
         assert!(page.body.contains("本人调岗，移交孙科员跟踪"), "{be}");
         let owned = clerk.get("/staff/bsgk").await;
         assert!(owned.body.contains("我负责的在办件（首问负责，1）"), "{be}");
+
+        // The decision, then its letter for printing (the party's name in
+        // full: the letter is served on them).
+        let done = window
+            .post(
+                &format!("/staff/bsgk/cases/{id}/act"),
+                &[("node", "review_window"), ("opinion", "经营场所符合条件")],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{be}: {}", done.body);
+        let deputy = add_person(&st, "deputy1", "李副局长", None, &[Role::DeputyLeader]).await;
+        let mut deputy = sign_in(&st, "deputy1", deputy.as_deref()).await;
+        let done = deputy
+            .post(
+                &format!("/staff/bsgk/cases/{id}/act"),
+                &[
+                    ("node", "decide"),
+                    ("var.granted", "true"),
+                    ("opinion", "准予许可，核发烟花爆竹经营（零售）许可证"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{be}: {}", done.body);
+        let letter = window.get(&format!("/staff/bsgk/cases/{id}/letter")).await;
+        assert_eq!(letter.status, StatusCode::OK, "{be}: {}", letter.body);
+        let case_no = yangguang_powers::case_store::get(k, id.parse().expect("id"))
+            .await
+            .expect("case")
+            .case_no;
+        assert!(case_no.starts_with("XK-"), "{be}: {case_no}");
+        for text in [
+            "苏州市安全生产监督管理局<br>准予行政许可决定书",
+            case_no.as_str(),
+            "苏州市姑苏区福临烟花爆竹经营部：",
+            "提出的烟花爆竹经营（零售）许可证核发申请（申请烟花爆竹经营（零售）许可证）",
+            "准予许可，核发烟花爆竹经营（零售）许可证",
+            "十日内向你（单位）颁发、送达行政许可证件",
+            "六十日内依法申请行政复议",
+        ] {
+            assert!(
+                letter.body.contains(text),
+                "{be}: the letter shows {text}: {}",
+                letter.body
+            );
+        }
     }
 }

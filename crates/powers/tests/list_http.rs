@@ -288,6 +288,12 @@ async fn the_office_imports_processes_and_the_list_and_the_public_reads_the_guid
             3,
             "{be}"
         );
+        // The list shows the new name (its copy reloads the changed item).
+        let list = public.get("/qlqd/").await.body;
+        assert!(
+            list.contains("危险化学品经营许可证核发（含仓储经营）") && list.contains("共 2 项"),
+            "{be}: {list}"
+        );
 
         // The export imports back: same rows, nothing changes.
         let x = public.get("/qlqd/qlqd.xlsx").await;

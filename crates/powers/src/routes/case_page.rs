@@ -403,22 +403,16 @@ pub async fn withdraw(
         let changed_on = opt_date(&f, "changed_on", "决定变更或撤销日期")?
             .ok_or_else(|| Error::invalid("date_required", "请填写决定被变更或撤销的日期"))?;
         let reason = f.get("reason").trim().to_string();
-        let why = reason.clone();
-        let now = timefmt::now();
-        let actor = Actor::user(&user);
+        // The published item is withdrawn in the same transaction.
         case_store::change_closed_facts(
             k,
-            now,
-            &actor,
+            timefmt::now(),
+            &Actor::user(&user),
             id,
-            move |c, today| crate::release::withdraw(&c.facts, changed_on, &why, today),
+            move |c, today| crate::release::withdraw(&c.facts, changed_on, &reason, today),
             "powers.case_withdraw",
         )
-        .await?;
-        if let Some(item) = c.facts.disclosure_item {
-            crate::release::withdraw_item(k, now, &actor, item, &reason).await?;
-        }
-        Ok(())
+        .await
     }
     .await;
     answer(&st, frame, id, result, "withdraw").await
