@@ -10,8 +10,9 @@ use yangguang_kernel::audit::Actor;
 use yangguang_kernel::calendar::Calendar;
 use yangguang_kernel::timefmt::{CST, today_cst};
 use yangguang_kernel::{Kernel, Result};
-use yangguang_powers::case::{self, StepInput};
+use yangguang_powers::case::{self, IntendedInput, StepInput};
 use yangguang_powers::case_store::{self, Channel, NewCase};
+use yangguang_powers::rules::{CaseFacts, Party, PenaltyKind};
 use yangguang_powers::{seed, who};
 use yangguang_process::{Value, Vars};
 
@@ -32,6 +33,23 @@ fn before(cal: &Calendar, d: Date, n: u32) -> Date {
         }
     }
     x
+}
+
+/// The penalty a 告知 states, for an organisation.
+fn intended(
+    kind: PenaltyKind,
+    amount_yuan: Option<i64>,
+    facts: CaseFacts,
+) -> Option<IntendedInput> {
+    Some(IntendedInput {
+        kind,
+        amount_yuan,
+        party: Party::Organisation,
+        facts: CaseFacts {
+            penalty_intended: true,
+            ..facts
+        },
+    })
 }
 
 fn vars(pairs: &[(&str, bool)]) -> Vars {
@@ -436,13 +454,10 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
         .act(
             zf,
             "inform",
-            vars(&[
-                ("hearing_requested", false),
-                ("legal_review", false),
-                ("collective", false),
-            ]),
+            vars(&[("hearing_requested", false)]),
             StepInput {
                 informed_on: Some(told),
+                intended: intended(PenaltyKind::Fine, Some(30_000), CaseFacts::default()),
                 ..StepInput::default()
             },
         )
@@ -492,13 +507,17 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
         .act(
             zf,
             "inform",
-            vars(&[
-                ("hearing_requested", true),
-                ("legal_review", true),
-                ("collective", false),
-            ]),
+            vars(&[("hearing_requested", true)]),
             StepInput {
                 informed_on: Some(told),
+                intended: intended(
+                    PenaltyKind::SuspendProduction,
+                    None,
+                    CaseFacts {
+                        major_rights: true,
+                        ..CaseFacts::default()
+                    },
+                ),
                 ..StepInput::default()
             },
         )
@@ -560,13 +579,18 @@ pub async fn seed(k: &Kernel, now: OffsetDateTime) -> Result<()> {
         .act(
             zf,
             "inform",
-            vars(&[
-                ("hearing_requested", false),
-                ("legal_review", true),
-                ("collective", true),
-            ]),
+            vars(&[("hearing_requested", false)]),
             StepInput {
                 informed_on: Some(told),
+                intended: intended(
+                    PenaltyKind::SuspendProduction,
+                    None,
+                    CaseFacts {
+                        major_violation: true,
+                        major_public_interest: true,
+                        ..CaseFacts::default()
+                    },
+                ),
                 ..StepInput::default()
             },
         )

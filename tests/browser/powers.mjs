@@ -236,8 +236,15 @@ async function main() {
     for (const [name, v] of Object.entries(answers)) {
       await sec.locator(`input[name="var.${name}"][value="${v}"]`).check();
     }
+    // Text and date inputs are filled, a select chosen, a radio group's
+    // value checked, a checkbox ticked for `true`.
     for (const [name, v] of Object.entries(fill)) {
-      await sec.locator(`[name="${name}"]`).fill(v);
+      const el = sec.locator(`[name="${name}"]`);
+      const kind = await el.first().evaluate((e) => `${e.tagName}:${e.type}`);
+      if (kind.startsWith('SELECT')) await el.selectOption(v);
+      else if (kind.endsWith(':radio')) await sec.locator(`[name="${name}"][value="${v}"]`).check();
+      else if (kind.endsWith(':checkbox')) await (v ? el.check() : el.uncheck());
+      else await el.fill(v);
     }
     const resp = await press(page, '办理完成', sec, label || `“${step}” completed`);
     return { status: resp.status(), notice: await noticeOf(page), alert: await alertOf(page) };
@@ -512,30 +519,43 @@ async function main() {
     });
     await fromInbox(he, cfNo, '案件审理', '何军');
     await check('何军 completes 案件审理: on to 告知陈述申辩及听证权利', async () => {
-      const r = await complete(he, '案件审理', {}, { opinion: '事实清楚，证据确凿，拟处罚款三万元。' });
+      const r = await complete(he, '案件审理', {}, { opinion: '事实清楚，证据确凿，拟处罚款五万元。' });
       const s = await staffSteps(he);
       return { ok: r.status === 303 && s.length === 1 && s[0].name === '告知陈述申辩及听证权利', detail: `${r.alert} ${JSON.stringify(s)}` };
     });
     await fromInbox(zheng, cfNo, '告知陈述申辩及听证权利', '郑伟');
-    const informAnswers = { hearing_requested: 'true', legal_review: 'true', collective: 'false' };
+    // The 告知 states the penalty; the law decides the hearing right
+    // (第六十三条), 法制审核 (第五十八条) and 集体讨论 (第五十七条) from it.
+    const informAnswers = { hearing_requested: 'true' };
+    const bigFine = { penalty_kind: 'fine', amount: '50000', party_type: 'organisation', 'fact.major_rights': true };
+    const smallFine = { penalty_kind: 'fine', amount: '20000', party_type: 'organisation' };
     await check(`郑伟's 告知 dated ${daysBack(50)}, before the 立案 of ${CF_FILED}, is refused with the dates named`, async () => {
-      const r = await complete(zheng, '告知陈述申辩及听证权利', informAnswers, { informed_on: daysBack(50), opinion: '已送达行政处罚告知书。' }, '告知 before 立案 refused');
+      const r = await complete(zheng, '告知陈述申辩及听证权利', informAnswers, { ...bigFine, informed_on: daysBack(50), opinion: '已送达行政处罚告知书。' }, '告知 before 立案 refused');
       const s = await staffSteps(zheng);
       return { ok: r.status === 400 && r.alert.includes(`告知日期${daysBack(50)}`) && r.alert.includes(`立案日${CF_FILED}`) && s[0]?.name === '告知陈述申辩及听证权利', detail: `${r.status} ${r.alert}` };
     });
-    await check('a hearing without 法制审核 is refused (第五十八条)', async () => {
-      const r = await complete(zheng, '告知陈述申辩及听证权利', { ...informAnswers, legal_review: 'false' }, { informed_on: CF_TOLD }, 'hearing without legal review refused');
-      return { ok: r.status === 400 && r.alert.includes('法制审核') && r.alert.includes('第五十八条'), detail: `${r.status} ${r.alert}` };
+    await check('a hearing request on a fine under the 较大数额 (罚款20000元 to an organisation) is refused (第六十三条)', async () => {
+      const r = await complete(zheng, '告知陈述申辩及听证权利', informAnswers, { ...smallFine, informed_on: CF_TOLD }, 'hearing outside 第六十三条 refused');
+      return {
+        ok: r.status === 400 && r.alert.includes('不属于《行政处罚法》第六十三条规定的听证范围') && r.alert.includes('30000元以上'),
+        detail: `${r.status} ${r.alert}`,
+      };
     });
-    await check(`郑伟 records 告知 on ${CF_TOLD}: 要求听证=是, 法制审核=是, 集体讨论=否 → 组织听证`, async () => {
-      const r = await complete(zheng, '告知陈述申辩及听证权利', informAnswers, { informed_on: CF_TOLD, opinion: '已送达行政处罚告知书，当事人当场要求听证。' });
+    await check(`郑伟 records 告知 on ${CF_TOLD}: 罚款50000元, 重大权益, 要求听证 → 组织听证, the page states the hearing right`, async () => {
+      const r = await complete(zheng, '告知陈述申辩及听证权利', informAnswers, { ...bigFine, informed_on: CF_TOLD, opinion: '已送达行政处罚告知书，当事人当场要求听证。' });
       const s = await staffSteps(zheng);
-      return { ok: r.status === 303 && s.length === 1 && s[0].name === '组织听证', detail: `${r.alert} ${JSON.stringify(s)}` };
+      const right = await cell(zheng, 'table.meta', '听证权利');
+      const penalty = await cell(zheng, 'table.meta', '拟作出的处罚');
+      return {
+        ok: r.status === 303 && s.length === 1 && s[0].name === '组织听证'
+          && right.startsWith('有（较大数额：对法人或者其他组织30000元以上') && penalty.startsWith('罚款50000元'),
+        detail: `${r.alert} ${JSON.stringify(s)}; ${penalty}; ${right}`,
+      };
     });
     await fromInbox(he, cfNo, '组织听证', '何军');
-    // The hearing's form asks the routing questions after it again; the
-    // answers given at 告知 (法制审核 after a hearing, 第五十八条) are kept.
-    const hearingAnswers = { legal_review: 'true', collective: 'false' };
+    // The hearing's form asks no routing question: 法制审核 follows from
+    // 重大权益 and the hearing held (第五十八条第一款第（二）项).
+    const hearingAnswers = {};
     await check(`何军's hearing noticed ${NOTICE_LATE[0]} for ${NOTICE_LATE[1]} is refused: fewer than 7 working days`, async () => {
       const r = await complete(he, '组织听证', hearingAnswers, { hearing_notice_on: NOTICE_LATE[0], hearing_on: NOTICE_LATE[1] }, 'hearing notice too late refused');
       const s = await staffSteps(he);
@@ -547,7 +567,11 @@ async function main() {
     await check(`何军 records the hearing noticed ${NOTICE_OK[0]}, held ${NOTICE_OK[1]}: on to 法制审核`, async () => {
       const r = await complete(he, '组织听证', hearingAnswers, { hearing_notice_on: NOTICE_OK[0], hearing_on: NOTICE_OK[1], opinion: '听证会已举行，当事人进行了陈述和申辩。' });
       const s = await staffSteps(he);
-      return { ok: r.status === 303 && s.length === 1 && s[0].name === '法制审核（政策法规处）', detail: `${r.alert} ${JSON.stringify(s)}` };
+      const review = await cell(he, 'table.meta', '法制审核（第五十八条）');
+      return {
+        ok: r.status === 303 && s.length === 1 && s[0].name === '法制审核（政策法规处）' && review.startsWith('需要：直接关系当事人或者第三人重大权益，经过听证程序'),
+        detail: `${r.alert} ${JSON.stringify(s)}; ${review}`,
+      };
     });
     const party2 = await newPage();
     await check(`the party follows ${cfNo}: 立案日期 ${CF_FILED}, the masked name, 组织听证 done`, async () => {

@@ -38,6 +38,10 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub fn is_penalty(self) -> bool {
+        self == Kind::Penalty
+    }
+
     pub fn of(c: Category) -> Kind {
         match c {
             Category::Licensing => Kind::Licensing,
@@ -131,6 +135,73 @@ pub struct Facts {
     /// The 主动公开 item of the disclosed decision.
     #[serde(default)]
     pub disclosure_item: Option<i64>,
+    /// The penalty intended, as stated in the 告知 (penalty).
+    #[serde(default)]
+    pub intended: Option<Intended>,
+}
+
+/// The penalty the 告知 states and the facts the law turns on: whether the
+/// party may ask for a hearing (第六十三条), whether 法制审核 (第五十八条)
+/// and 集体讨论 (第五十七条) are required. Recorded at 告知; the routing
+/// questions of the process follow from it instead of being asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intended {
+    pub kind: rules::PenaltyKind,
+    /// The fine, or the sum or value confiscated, in 元.
+    pub amount_yuan: Option<i64>,
+    pub party: rules::Party,
+    pub facts: rules::CaseFacts,
+    /// 第六十三条, decided when the 告知 is recorded.
+    pub hearing_right: bool,
+}
+
+impl Intended {
+    /// The 第五十八条 grounds that apply (empty: no 法制审核 required).
+    pub fn review_grounds(&self) -> Vec<&'static str> {
+        rules::legal_review_grounds(&self.facts)
+    }
+
+    pub fn collective(&self) -> bool {
+        rules::collective_decision_required(&self.facts)
+    }
+
+    /// “罚款50000元” / “吊销许可证件”.
+    pub fn describe(&self) -> String {
+        match self.amount_yuan {
+            Some(a) if self.kind.by_amount() => format!("{}{a}元", self.kind.label()),
+            _ => self.kind.label().to_string(),
+        }
+    }
+}
+
+/// What the person completing 告知 states: the penalty and the case's
+/// facts; the hearing right is the law's to decide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntendedInput {
+    pub kind: rules::PenaltyKind,
+    pub amount_yuan: Option<i64>,
+    pub party: rules::Party,
+    pub facts: rules::CaseFacts,
+}
+
+/// The process variables the law decides from the recorded facts, never
+/// asked on a form: `legal_review` (第五十八条) and `collective`
+/// (第五十七条) once a penalty's 告知 is recorded.
+pub const DERIVED_VARS: [&str; 2] = ["legal_review", "collective"];
+
+pub fn derived_vars(kind: Kind, f: &Facts) -> yangguang_process::Vars {
+    let mut out = yangguang_process::Vars::new();
+    if let (Kind::Penalty, Some(it)) = (kind, f.intended) {
+        out.insert(
+            "legal_review".into(),
+            yangguang_process::Value::Bool(!it.review_grounds().is_empty()),
+        );
+        out.insert(
+            "collective".into(),
+            yangguang_process::Value::Bool(it.collective()),
+        );
+    }
+    out
 }
 
 /// The limit a case is on now, for lists and the public page.
@@ -296,6 +367,8 @@ pub struct StepInput {
     pub informed_on: Option<Date>,
     pub hearing_notice_on: Option<Date>,
     pub hearing_on: Option<Date>,
+    /// 告知 (penalty): the penalty intended and the facts.
+    pub intended: Option<IntendedInput>,
 }
 
 fn flag(vars: &yangguang_process::Vars, name: &str) -> Option<bool> {
@@ -366,20 +439,44 @@ pub fn record(
             if on > today || on < filed {
                 return Err(format!("告知日期{on}应在立案日{filed}至今日{today}之间"));
             }
+            let it = input
+                .intended
+                .ok_or("请选择拟作出的行政处罚种类和当事人类型（据此判断是否告知听证权利）")?;
+            if it.kind.by_amount() && it.amount_yuan.is_none() {
+                return Err(format!("拟{}的，请填写金额（元）", it.kind.label()));
+            }
+            let threshold = rules::larger_amount_threshold(it.party);
+            let right = rules::hearing_right(it.kind, it.amount_yuan, threshold);
             let requested = flag(vars, "hearing_requested").ok_or("请选择当事人是否要求听证")?;
+            if requested && !right {
+                let why = if it.kind.by_amount() {
+                    format!("（对{}较大数额为{threshold}元以上）", it.party.label())
+                } else {
+                    String::new()
+                };
+                return Err(format!(
+                    "拟作出的处罚“{}”不属于《行政处罚法》第六十三条规定的听证范围{why}，当事人无权要求听证，请记录为未要求听证",
+                    it.kind.label()
+                ));
+            }
             let window = rules::penalty_hearing_request_due(on, cal);
-            if !requested && today <= window {
+            if right && !requested && today <= window {
                 return Err(format!(
                     "当事人要求听证的期限为告知后五个工作日，至{window}尚未届满；期限届满后再记录当事人未要求听证（《行政处罚法》第六十四条）"
                 ));
             }
-            if requested && flag(vars, "legal_review") == Some(false) {
-                return Err(
-                    "经过听证程序的案件，作出决定前应当进行法制审核（《行政处罚法》第五十八条）"
-                        .into(),
-                );
-            }
             f.informed_on = Some(on);
+            f.intended = Some(Intended {
+                kind: it.kind,
+                amount_yuan: it.amount_yuan.filter(|_| it.kind.by_amount()),
+                party: it.party,
+                facts: rules::CaseFacts {
+                    penalty_intended: true,
+                    heard: false,
+                    ..it.facts
+                },
+                hearing_right: right,
+            });
         }
         (Kind::Penalty, "hearing") => {
             let (Some(notice), Some(held)) = (input.hearing_notice_on, input.hearing_on) else {
@@ -393,18 +490,16 @@ pub fn record(
             {
                 return Err(format!("听证通知日期{notice}早于告知听证权利之日{told}"));
             }
-            if flag(vars, "legal_review") == Some(false) {
-                return Err(
-                    "经过听证程序的案件，作出决定前应当进行法制审核（《行政处罚法》第五十八条）"
-                        .into(),
-                );
-            }
             if !rules::penalty_hearing_notice_ok(notice, held, cal) {
                 return Err(format!(
                     "应当在举行听证的七日（工作日）前通知当事人：{notice}通知、{held}听证不足七个工作日（《行政处罚法》第六十四条）"
                 ));
             }
             f.hearing_on = Some(held);
+            // 第五十八条第（二）项 turns on the hearing having been held.
+            if let Some(it) = f.intended.as_mut() {
+                it.facts.heard = true;
+            }
         }
         (Kind::Penalty, "decide") => {
             require_text(&input.opinion, "处罚决定内容")?;

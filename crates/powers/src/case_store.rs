@@ -747,6 +747,9 @@ pub async fn act_on(
     let today = today_cst(now);
     let facts = case::record(c.kind, &c.facts, &input, &vars, today, &cal)
         .map_err(|m| Error::invalid("refused_by_law", m))?;
+    // What the law decides from the recorded facts is not the form's to say.
+    let mut vars = vars;
+    vars.extend(case::derived_vars(c.kind, &facts));
     let ev = Event::Complete {
         node: input.node.clone(),
         actor: who.clone(),

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use yangguang_process::cond::{Expr, parse_condition};
 use yangguang_process::{Definition, NodeKind, Value, Vars};
 
-/// Variables set when the case opens, never asked.
+/// Variables set when the case opens, never asked (nor are the ones the
+/// law decides, `case::DERIVED_VARS`).
 const PRESET: [&str; 1] = ["tier"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,7 +82,9 @@ pub fn fields(def: &Definition, node: &str) -> Vec<Field> {
         }
     }
     vars.into_iter()
-        .filter(|(n, _)| !PRESET.contains(&n.as_str()))
+        .filter(|(n, _)| {
+            !PRESET.contains(&n.as_str()) && !crate::case::DERIVED_VARS.contains(&n.as_str())
+        })
         .map(|(name, choices)| Field {
             label: label(&name),
             name,
@@ -122,14 +125,16 @@ mod tests {
     }
 
     #[test]
-    fn a_step_asks_every_variable_the_gateways_after_it_read() {
+    fn a_step_asks_what_the_gateways_after_it_read_but_not_what_the_law_decides() {
         let d = def(crate::seed::PROCESSES[1].1);
         let names: Vec<String> = fields(&d, "inform").into_iter().map(|f| f.name).collect();
         assert_eq!(
             names,
-            vec!["collective", "hearing_requested", "legal_review"]
+            vec!["hearing_requested"],
+            "法制审核 and 集体讨论 follow from the facts recorded at 告知"
         );
         assert!(fields(&d, "register").is_empty());
+        assert!(fields(&d, "hearing").is_empty());
     }
 
     #[test]

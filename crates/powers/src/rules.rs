@@ -557,12 +557,88 @@ pub enum PenaltyKind {
     ByLaw,
 }
 
+impl PenaltyKind {
+    pub const ALL: [PenaltyKind; 10] = [
+        PenaltyKind::Warning,
+        PenaltyKind::Fine,
+        PenaltyKind::Confiscation,
+        PenaltyKind::LowerQualification,
+        PenaltyKind::RevokeLicence,
+        PenaltyKind::SuspendProduction,
+        PenaltyKind::Close,
+        PenaltyKind::RestrictPractice,
+        PenaltyKind::OtherHeavy,
+        PenaltyKind::ByLaw,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PenaltyKind::Warning => "warning",
+            PenaltyKind::Fine => "fine",
+            PenaltyKind::Confiscation => "confiscation",
+            PenaltyKind::LowerQualification => "lower_qualification",
+            PenaltyKind::RevokeLicence => "revoke_licence",
+            PenaltyKind::SuspendProduction => "suspend_production",
+            PenaltyKind::Close => "close",
+            PenaltyKind::RestrictPractice => "restrict_practice",
+            PenaltyKind::OtherHeavy => "other_heavy",
+            PenaltyKind::ByLaw => "by_law",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PenaltyKind::Warning => "警告、通报批评",
+            PenaltyKind::Fine => "罚款",
+            PenaltyKind::Confiscation => "没收违法所得、没收非法财物",
+            PenaltyKind::LowerQualification => "降低资质等级",
+            PenaltyKind::RevokeLicence => "吊销许可证件",
+            PenaltyKind::SuspendProduction => "责令停产停业",
+            PenaltyKind::Close => "责令关闭",
+            PenaltyKind::RestrictPractice => "限制从业",
+            PenaltyKind::OtherHeavy => "其他较重的行政处罚",
+            PenaltyKind::ByLaw => "法律、法规、规章规定的其他情形",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<PenaltyKind> {
+        PenaltyKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// A fine or a confiscation: the hearing right turns on the amount.
+    pub fn by_amount(self) -> bool {
+        matches!(self, PenaltyKind::Fine | PenaltyKind::Confiscation)
+    }
+}
+
 /// Who is penalised: the province's 较大数额 differs between them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     Individual,
     Organisation,
+}
+
+impl Party {
+    pub fn code(self) -> &'static str {
+        match self {
+            Party::Individual => "individual",
+            Party::Organisation => "organisation",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Party::Individual => "公民",
+            Party::Organisation => "法人或者其他组织",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Party> {
+        [Party::Individual, Party::Organisation]
+            .into_iter()
+            .find(|p| p.code() == code)
+    }
 }
 
 /// The demo's 较大数额 threshold for a party (see the constants).

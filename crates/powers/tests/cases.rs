@@ -14,9 +14,10 @@ use yangguang_kernel::org::Role;
 use yangguang_kernel::org_store::{self, NewUser};
 use yangguang_kernel::testing::kernels;
 use yangguang_kernel::{Error, Kernel};
-use yangguang_powers::case::StepInput;
+use yangguang_powers::case::{IntendedInput, StepInput};
 use yangguang_powers::case_store::{self, Channel, NewCase};
 use yangguang_powers::model::{Category, Tier};
+use yangguang_powers::rules::{CaseFacts, Party, PenaltyKind};
 use yangguang_powers::sweeper;
 use yangguang_process::{Value, Vars};
 
@@ -492,22 +493,7 @@ async fn a_penalty_waits_out_the_hearing_window_and_holds_the_hearing_seven_work
         .expect("kernels")
     {
         setup(&k).await;
-        let id = case_store::open(
-            &k,
-            at(date!(2026 - 12 - 01)),
-            &Actor::user("inspector"),
-            NewCase {
-                item_code: "CF-001".into(),
-                party: "苏州某机械制造有限公司".into(),
-                contact: String::new(),
-                subject: "未按照规定设置安全生产管理机构".into(),
-                channel: Channel::ExOfficio,
-                received_on: date!(2026 - 12 - 01),
-            },
-        )
-        .await
-        .expect("open")
-        .id;
+        let id = open_penalty(&k, "未按照规定设置安全生产管理机构").await;
         act(
             &k,
             "inspector",
@@ -556,65 +542,71 @@ async fn a_penalty_waits_out_the_hearing_window_and_holds_the_hearing_seven_work
         )
         .await
         .expect("examine");
-        let no_hearing = vars(&[
-            ("hearing_requested", Value::Bool(false)),
-            ("legal_review", Value::Bool(false)),
-            ("collective", Value::Bool(false)),
-        ]);
-        let e = act(
-            &k,
-            "inspector",
-            date!(2026 - 12 - 16),
-            id,
-            "inform",
-            no_hearing.clone(),
-            StepInput {
-                informed_on: Some(date!(2026 - 12 - 14)),
-                ..StepInput::default()
-            },
-        )
-        .await
-        .expect_err("window still open");
+        let no_hearing = vars(&[("hearing_requested", Value::Bool(false))]);
+        let with_hearing = vars(&[("hearing_requested", Value::Bool(true))]);
+        let told = |intended| StepInput {
+            informed_on: Some(date!(2026 - 12 - 14)),
+            intended,
+            ..StepInput::default()
+        };
+        let inform = |v: &Vars, input: StepInput| {
+            let (k, v) = (k.clone(), v.clone());
+            async move {
+                act(
+                    &k,
+                    "inspector",
+                    date!(2026 - 12 - 16),
+                    id,
+                    "inform",
+                    v,
+                    input,
+                )
+                .await
+            }
+        };
+        let e = inform(&no_hearing, told(None))
+            .await
+            .expect_err("the penalty must be stated");
+        assert!(
+            e.to_string().contains("请选择拟作出的行政处罚种类"),
+            "{be}: {e}"
+        );
+        let e = inform(&no_hearing, told(fine(None, CaseFacts::default())))
+            .await
+            .expect_err("a fine needs its amount");
+        assert!(
+            e.to_string().contains("拟罚款的，请填写金额（元）"),
+            "{be}: {e}"
+        );
+        // 50,000 元 to an organisation is a 较大数额 (30,000 元以上): the
+        // party may ask for a hearing within five working days.
+        let e = inform(&no_hearing, told(fine(Some(50_000), CaseFacts::default())))
+            .await
+            .expect_err("window still open");
         assert!(e.to_string().contains("至2026-12-21尚未届满"), "{be}: {e}");
-        let with_hearing = vars(&[
-            ("hearing_requested", Value::Bool(true)),
-            ("legal_review", Value::Bool(false)),
-            ("collective", Value::Bool(false)),
-        ]);
-        let e = act(
-            &k,
-            "inspector",
-            date!(2026 - 12 - 16),
-            id,
-            "inform",
-            with_hearing,
-            StepInput {
-                informed_on: Some(date!(2026 - 12 - 14)),
-                ..StepInput::default()
-            },
+        // 20,000 元 is not: a hearing request is not the party's to make.
+        let e = inform(
+            &with_hearing,
+            told(fine(Some(20_000), CaseFacts::default())),
         )
         .await
-        .expect_err("hearing needs legal review");
-        assert!(e.to_string().contains("法制审核"), "{be}: {e}");
-        let with_hearing = vars(&[
-            ("hearing_requested", Value::Bool(true)),
-            ("legal_review", Value::Bool(true)),
-            ("collective", Value::Bool(false)),
-        ]);
-        act(
-            &k,
-            "inspector",
-            date!(2026 - 12 - 16),
-            id,
-            "inform",
-            with_hearing,
-            StepInput {
-                informed_on: Some(date!(2026 - 12 - 14)),
-                ..StepInput::default()
-            },
-        )
-        .await
-        .expect("inform");
+        .expect_err("no hearing right under 较大数额");
+        assert!(
+            e.to_string()
+                .contains("不属于《行政处罚法》第六十三条规定的听证范围（对法人或者其他组织较大数额为30000元以上）"),
+            "{be}: {e}"
+        );
+        let major = CaseFacts {
+            major_rights: true,
+            ..CaseFacts::default()
+        };
+        inform(&with_hearing, told(fine(Some(50_000), major)))
+            .await
+            .expect("inform");
+        let c = case_store::get(&k, id).await.expect("case");
+        let it = c.facts.intended.expect("the 告知 is recorded");
+        assert!(it.hearing_right && !it.facts.heard, "{be}: {it:?}");
+        assert_eq!(open_nodes(&c), vec!["hearing"], "{be}");
         let e = act(
             &k,
             "head",
@@ -647,7 +639,11 @@ async fn a_penalty_waits_out_the_hearing_window_and_holds_the_hearing_seven_work
         .await
         .expect("hearing");
         let c = case_store::get(&k, id).await.expect("case");
-        assert_eq!(open_nodes(&c), vec!["legal_review"], "{be}");
+        assert_eq!(
+            open_nodes(&c),
+            vec!["legal_review"],
+            "{be}: 重大权益 and a hearing held: 法制审核 (第五十八条第一款第（二）项)"
+        );
         assert_eq!(c.facts.hearing_on, Some(date!(2026 - 12 - 29)), "{be}");
 
         // 法制审核, approval, the decision disclosed, served; then changed on
@@ -847,6 +843,126 @@ async fn a_penalty_waits_out_the_hearing_window_and_holds_the_hearing_seven_work
             .await
             .expect_err("once");
         assert!(e.to_string().contains("已经撤回"), "{be}: {e}");
+    }
+}
+
+/// A penalty case on CF-001 found by the inspector on 2026-12-01.
+async fn open_penalty(k: &Kernel, subject: &str) -> i64 {
+    case_store::open(
+        k,
+        at(date!(2026 - 12 - 01)),
+        &Actor::user("inspector"),
+        NewCase {
+            item_code: "CF-001".into(),
+            party: "苏州某机械制造有限公司".into(),
+            contact: String::new(),
+            subject: subject.into(),
+            channel: Channel::ExOfficio,
+            received_on: date!(2026 - 12 - 01),
+        },
+    )
+    .await
+    .expect("open")
+    .id
+}
+
+/// A fine to an organisation, as the 告知 states it.
+fn fine(amount_yuan: Option<i64>, facts: CaseFacts) -> Option<IntendedInput> {
+    Some(IntendedInput {
+        kind: PenaltyKind::Fine,
+        amount_yuan,
+        party: Party::Organisation,
+        facts,
+    })
+}
+
+#[tokio::test]
+async fn a_fine_under_the_larger_amount_has_no_hearing_window_and_the_facts_route_review_and_collective_decision()
+ {
+    for (be, k) in kernels("powers_small_fine", &yangguang_web::migrations())
+        .await
+        .expect("kernels")
+    {
+        setup(&k).await;
+        let mut ids = Vec::new();
+        for subject in [
+            "未如实记录安全生产教育和培训情况",
+            "未按照规定制定生产安全事故应急救援预案",
+        ] {
+            let id = open_penalty(&k, subject).await;
+            for (who, on, node) in [
+                ("inspector", date!(2026 - 12 - 01), "register"),
+                ("inspector", date!(2026 - 12 - 10), "investigate"),
+                ("head", date!(2026 - 12 - 11), "examine"),
+            ] {
+                act(&k, who, on, id, node, Vars::new(), StepInput::default())
+                    .await
+                    .unwrap_or_else(|e| panic!("{be}: {node}: {e}"));
+            }
+            ids.push(id);
+        }
+        let no_hearing = vars(&[("hearing_requested", Value::Bool(false))]);
+        // 20,000 元: no hearing right, so "no hearing" is recorded the day
+        // after the 告知, and with no ground of 第五十八条 or 第五十七条 the
+        // case goes straight to the head's approval.
+        act(
+            &k,
+            "inspector",
+            date!(2026 - 12 - 15),
+            ids[0],
+            "inform",
+            no_hearing.clone(),
+            StepInput {
+                informed_on: Some(date!(2026 - 12 - 14)),
+                intended: fine(Some(20_000), CaseFacts::default()),
+                ..StepInput::default()
+            },
+        )
+        .await
+        .expect("inform");
+        let c = case_store::get(&k, ids[0]).await.expect("case");
+        assert_eq!(open_nodes(&c), vec!["approve"], "{be}");
+        assert!(!c.facts.intended.expect("intended").hearing_right, "{be}");
+        // The same fine in a case that is 疑难复杂 and a 重大违法行为: 法制审核,
+        // then the collective decision (a 三重一大 topic).
+        act(
+            &k,
+            "inspector",
+            date!(2026 - 12 - 15),
+            ids[1],
+            "inform",
+            no_hearing,
+            StepInput {
+                informed_on: Some(date!(2026 - 12 - 14)),
+                intended: fine(
+                    Some(20_000),
+                    CaseFacts {
+                        difficult: true,
+                        major_violation: true,
+                        ..CaseFacts::default()
+                    },
+                ),
+                ..StepInput::default()
+            },
+        )
+        .await
+        .expect("inform");
+        let c = case_store::get(&k, ids[1]).await.expect("case");
+        assert_eq!(open_nodes(&c), vec!["legal_review"], "{be}");
+        act(
+            &k,
+            "head",
+            date!(2026 - 12 - 16),
+            ids[1],
+            "legal_review",
+            Vars::new(),
+            StepInput::default(),
+        )
+        .await
+        .expect("review");
+        let c = case_store::get(&k, ids[1]).await.expect("case");
+        assert_eq!(open_nodes(&c), vec!["collective"], "{be}");
+        assert!(c.topic_id.is_some(), "{be}: a topic for the meeting");
     }
 }
 

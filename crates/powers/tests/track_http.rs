@@ -16,10 +16,11 @@ use yangguang_kernel::audit::Actor;
 use yangguang_kernel::follow_limit::PER_NUMBER;
 use yangguang_kernel::testing::kernels;
 use yangguang_kernel::timefmt::fmt_date;
-use yangguang_powers::case::{self, StepInput};
+use yangguang_powers::case::{self, IntendedInput, StepInput};
 use yangguang_powers::case_store::{self, Channel, NewCase, Opened};
 use yangguang_powers::model::{Category, Tier};
 use yangguang_powers::routes::track::NOT_FOUND;
+use yangguang_powers::rules::{CaseFacts, Party, PenaltyKind};
 use yangguang_process::{Value, Vars};
 use yangguang_web::testing::{Browser, Page, state_for};
 
@@ -401,13 +402,15 @@ async fn a_decided_penalty_shows_its_date_but_its_text_only_once_disclosed() {
                 "inspector",
                 date!(2026 - 12 - 22),
                 "inform",
-                vars(&[
-                    ("hearing_requested", Value::Bool(false)),
-                    ("legal_review", Value::Bool(false)),
-                    ("collective", Value::Bool(false)),
-                ]),
+                vars(&[("hearing_requested", Value::Bool(false))]),
                 StepInput {
                     informed_on: Some(date!(2026 - 12 - 14)),
+                    intended: Some(IntendedInput {
+                        kind: PenaltyKind::Fine,
+                        amount_yuan: Some(50_000),
+                        party: Party::Organisation,
+                        facts: CaseFacts::default(),
+                    }),
                     ..StepInput::default()
                 },
             ),

@@ -60,8 +60,117 @@ struct CasePage {
     withdrawal: Option<(String, bool)>,
     excluding: bool,
     excluded_reasons: Vec<&'static str>,
+    /// The 告知's penalty and what the law concludes from it, as lines.
+    intended: Vec<(String, String)>,
+    /// The 告知 form's choices: penalty kinds, and the facts by field name.
+    penalty_kinds: Vec<(&'static str, &'static str)>,
+    fact_fields: Vec<(&'static str, &'static str)>,
     notice: Option<String>,
     error: Option<String>,
+}
+
+/// The facts of 第五十七条 and 第五十八条 as the 告知 form asks them.
+const FACT_FIELDS: [(&str, &str); 6] = [
+    ("complicated", "情节复杂（第五十七条第二款）"),
+    ("major_violation", "重大违法行为（第五十七条第二款）"),
+    (
+        "major_public_interest",
+        "涉及重大公共利益（第五十八条第一款第（一）项）",
+    ),
+    (
+        "major_rights",
+        "直接关系当事人或者第三人重大权益（经过听证程序的须法制审核，第五十八条第一款第（二）项）",
+    ),
+    (
+        "difficult",
+        "案件情况疑难复杂、涉及多个法律关系（第五十八条第一款第（三）项）",
+    ),
+    (
+        "review_by_law",
+        "法律、法规规定应当进行法制审核的其他情形（第五十八条第一款第（四）项）",
+    ),
+];
+
+/// 告知: the penalty intended and the facts, as typed input; `None` when
+/// nothing was chosen (the law's refusal then names what is missing).
+fn intended_input(f: &Fields) -> Result<Option<case::IntendedInput>> {
+    let kind = match f.get("penalty_kind").trim() {
+        "" => return Ok(None),
+        k => crate::rules::PenaltyKind::parse(k)
+            .ok_or_else(|| Error::invalid("invalid_penalty_kind", "请从列表中选择处罚种类"))?,
+    };
+    let party = crate::rules::Party::parse(f.get("party_type").trim()).ok_or_else(|| {
+        Error::invalid(
+            "party_type_required",
+            "请选择当事人是公民还是法人或者其他组织",
+        )
+    })?;
+    let amount_yuan = match f.get("amount").trim().replace([',', '，'], "").as_str() {
+        "" => None,
+        a => Some(
+            a.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| Error::invalid("invalid_amount", "金额应为大于零的整数（元）"))?,
+        ),
+    };
+    let on = |name: &str| f.get(&format!("fact.{name}")) == "1";
+    Ok(Some(case::IntendedInput {
+        kind,
+        amount_yuan,
+        party,
+        facts: crate::rules::CaseFacts {
+            penalty_intended: true,
+            complicated: on("complicated"),
+            major_violation: on("major_violation"),
+            major_public_interest: on("major_public_interest"),
+            major_rights: on("major_rights"),
+            heard: false,
+            difficult: on("difficult"),
+            review_by_law: on("review_by_law"),
+        },
+    }))
+}
+
+/// What the case page says of the 告知: the penalty, the hearing right,
+/// 法制审核 and 集体讨论, each with its ground in the law.
+fn intended_lines(f: &case::Facts) -> Vec<(String, String)> {
+    let Some(it) = f.intended else {
+        return Vec::new();
+    };
+    let threshold = crate::rules::larger_amount_threshold(it.party);
+    let hearing = match (it.hearing_right, it.kind.by_amount()) {
+        (true, true) => format!(
+            "有（较大数额：对{}{threshold}元以上，第六十三条）",
+            it.party.label()
+        ),
+        (true, false) => "有（第六十三条）".to_string(),
+        (false, true) => format!("无（未达较大数额{threshold}元）"),
+        (false, false) => "无（不属于第六十三条所列处罚）".to_string(),
+    };
+    let grounds = it.review_grounds();
+    let review = if grounds.is_empty() {
+        "不需要".to_string()
+    } else {
+        format!("需要：{}", grounds.join("；"))
+    };
+    vec![
+        (
+            "拟作出的处罚".into(),
+            format!("{}（当事人：{}）", it.describe(), it.party.label()),
+        ),
+        ("听证权利".into(), hearing),
+        ("法制审核（第五十八条）".into(), review),
+        (
+            "集体讨论决定（第五十七条）".into(),
+            if it.collective() {
+                "需要"
+            } else {
+                "不需要"
+            }
+            .to_string(),
+        ),
+    ]
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -160,6 +269,12 @@ async fn show(
         }),
         excluding: c.facts.excluded.iter().any(|e| e.to.is_none()),
         excluded_reasons: case::EXCLUDED_REASONS.to_vec(),
+        intended: intended_lines(&c.facts),
+        penalty_kinds: crate::rules::PenaltyKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        fact_fields: FACT_FIELDS.to_vec(),
         notice,
         error,
         party,
@@ -258,6 +373,11 @@ pub async fn act(
             informed_on: opt_date(&f, "informed_on", "告知日期")?,
             hearing_notice_on: opt_date(&f, "hearing_notice_on", "听证通知日期")?,
             hearing_on: opt_date(&f, "hearing_on", "听证日期")?,
+            intended: if c.kind == Kind::Penalty && node == "inform" {
+                intended_input(&f)?
+            } else {
+                None
+            },
         };
         let actor = w.actor_for(task.candidate.as_ref());
         case_store::act_on(k, now, &actor, &w.engine, &c, input, vars).await
