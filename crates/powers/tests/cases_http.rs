@@ -312,5 +312,26 @@ async fn the_window_registers_a_case_and_only_the_post_the_process_names_complet
                 letter.body
             );
         }
+        // The same letter as Word, for the seal.
+        let docx = window
+            .get(&format!("/staff/bsgk/cases/{id}/letter/docx"))
+            .await;
+        assert_eq!(docx.status, StatusCode::OK, "{be}: {}", docx.body);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx.bytes)).expect("a .docx");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("word/document.xml").expect("document.xml"),
+            &mut xml,
+        )
+        .expect("utf-8");
+        for text in [
+            "准予行政许可决定书",
+            case_no.as_str(),
+            "苏州市姑苏区福临烟花爆竹经营部：",
+            "准予许可，核发烟花爆竹经营（零售）许可证",
+            "六十日内依法申请行政复议",
+        ] {
+            assert!(xml.contains(text), "{be}: the .docx says {text}");
+        }
     }
 }

@@ -20,6 +20,8 @@ pub const AGENCY: &str = "AJJ";
 pub struct Page {
     pub status: StatusCode,
     pub body: String,
+    /// The body as sent (downloads: .docx, .xlsx).
+    pub bytes: Vec<u8>,
     pub location: Option<String>,
     pub set_cookies: Vec<String>,
 }
@@ -82,6 +84,7 @@ impl Browser {
         Page {
             status,
             body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body.to_vec(),
             location,
             set_cookies,
         }

@@ -456,6 +456,13 @@ const TABLE: &[Row] = &[
         false,
     ),
     (
+        "GET",
+        "/staff/bsgk/cases/{id}/letter/docx",
+        "/staff/bsgk/cases/999999/letter/docx",
+        DOCFLOW,
+        false,
+    ),
+    (
         "POST",
         "/staff/bsgk/cases/{id}/act",
         "/staff/bsgk/cases/999999/act",

@@ -550,30 +550,20 @@ struct Letter {
     date: String,
 }
 
-/// The decision letter (准予/不予行政许可决定书, 行政处罚决定书) for print:
-/// the application or the facts, the basis, the decision, the remedies.
-pub async fn letter(State(st): State<AppState>, frame: Frame, Path(raw): Path<String>) -> Response {
-    let k = &st.kernel;
-    let layout = frame.nav("staff");
-    let r: Result<_> = async {
-        let id = path_id(&raw, "办件")?;
-        let c = case_store::get(k, id).await?;
-        let decided = c
-            .facts
-            .decided_on
-            .ok_or_else(|| Error::Conflict("尚未作出决定，没有决定书可打印".into()))?;
-        let party = case_store::party_for_staff(k, id).await?;
-        let agency = yangguang_kernel::org_store::main_agency(k)
-            .await?
-            .map(|a| a.name)
-            .unwrap_or_default();
-        Ok((c, party, agency, decided))
-    }
-    .await;
-    let (c, party, agency, decided) = match r {
-        Ok(v) => v,
-        Err(e) => return fail(e, layout),
-    };
+/// The decision letter of a decided case: the application or the facts,
+/// the basis, the decision, the remedies. One text for print and .docx.
+async fn letter_of(k: &yangguang_kernel::Kernel, raw: &str) -> Result<Letter> {
+    let id = path_id(raw, "办件")?;
+    let c = case_store::get(k, id).await?;
+    let decided = c
+        .facts
+        .decided_on
+        .ok_or_else(|| Error::Conflict("尚未作出决定，没有决定书可打印".into()))?;
+    let party = case_store::party_for_staff(k, id).await?;
+    let agency = yangguang_kernel::org_store::main_agency(k)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
     let basis: Vec<String> = c.item.content.basis.iter().map(|b| b.citation()).collect();
     let remedies = "如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。".to_string();
     let (title, paragraphs) = match (c.kind, c.facts.granted) {
@@ -608,16 +598,49 @@ pub async fn letter(State(st): State<AppState>, frame: Frame, Path(raw): Path<St
             ],
         ),
     };
-    render(
-        StatusCode::OK,
-        &Letter {
-            id: c.id,
-            agency,
-            title,
-            case_no: c.case_no.clone(),
-            party,
-            paragraphs,
-            date: yangguang_kernel::timefmt::fmt_date_cn(decided),
-        },
-    )
+    Ok(Letter {
+        id: c.id,
+        agency,
+        title,
+        case_no: c.case_no.clone(),
+        party,
+        paragraphs,
+        date: yangguang_kernel::timefmt::fmt_date_cn(decided),
+    })
+}
+
+/// The decision letter (准予/不予行政许可决定书, 行政处罚决定书) for print.
+pub async fn letter(State(st): State<AppState>, frame: Frame, Path(raw): Path<String>) -> Response {
+    match letter_of(&st.kernel, &raw).await {
+        Ok(l) => render(StatusCode::OK, &l),
+        Err(e) => fail(e, frame.nav("staff")),
+    }
+}
+
+/// The same letter as a .docx, for the agency's seal and signature.
+pub async fn letter_docx(
+    State(st): State<AppState>,
+    frame: Frame,
+    Path(raw): Path<String>,
+) -> Response {
+    use yangguang_kernel::docx::{self, Block};
+    let r = async {
+        let l = letter_of(&st.kernel, &raw).await?;
+        let mut blocks = vec![
+            Block::Title(l.agency.clone()),
+            Block::Title(l.title.to_string()),
+            Block::Right(l.case_no.clone()),
+            Block::Plain(format!("{}：", l.party)),
+        ];
+        blocks.extend(l.paragraphs.iter().cloned().map(Block::Para));
+        blocks.push(Block::Right(l.agency.clone()));
+        blocks.push(Block::Right(l.date.clone()));
+        let bytes = docx::build(l.title, &blocks)?;
+        Ok::<_, Error>((format!("{}{}.docx", l.case_no, l.title), bytes))
+    }
+    .await;
+    match r {
+        Ok((name, bytes)) => yangguang_webcore::download::serve_download(&name, docx::MIME, bytes),
+        Err(e) => fail(e, frame.nav("staff")),
+    }
 }

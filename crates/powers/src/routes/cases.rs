@@ -19,7 +19,7 @@ use yangguang_webcore::layout::{Frame, Layout};
 
 use super::fail;
 
-pub use super::case_page::{act, exclude, extend, hand_over, letter, page, withdraw};
+pub use super::case_page::{act, exclude, extend, hand_over, letter, letter_docx, page, withdraw};
 use crate::case_store::{self, Channel, NewCase};
 use crate::model::Category;
 use crate::{store, who};

@@ -55,6 +55,11 @@ pub fn routes() -> Vec<Route> {
         Route::get("/staff/bsgk/cases/{id}", h, get(cases::page)),
         Route::get("/staff/bsgk/cases/{id}/receipt", h, get(cases::receipt)),
         Route::get("/staff/bsgk/cases/{id}/letter", h, get(cases::letter)),
+        Route::get(
+            "/staff/bsgk/cases/{id}/letter/docx",
+            h,
+            get(cases::letter_docx),
+        ),
         Route::post("/staff/bsgk/cases/{id}/act", h, post(cases::act)),
         Route::post("/staff/bsgk/cases/{id}/extend", h, post(cases::extend)),
         Route::post("/staff/bsgk/cases/{id}/exclude", h, post(cases::exclude)),
