@@ -5,9 +5,8 @@
 use time::OffsetDateTime;
 use yangguang_kernel::Kernel;
 use yangguang_kernel::audit::{self, Actor};
-use yangguang_kernel::db::{query, query_scalar};
+use yangguang_kernel::db::query;
 use yangguang_kernel::text::required;
-use yangguang_kernel::timefmt::rfc3339;
 
 use crate::store::{self, Result};
 use crate::{DisclosureError, rules};
@@ -146,14 +145,12 @@ pub async fn update_category(
 }
 
 pub async fn index_pattern(k: &Kernel) -> Result<String> {
-    Ok(query_scalar::<String>(
-        k.db.backend(),
-        "SELECT value FROM settings WHERE key = 'disclosure.index_pattern'",
-    )
-    .fetch_optional(k.db.pool())
-    .await?
-    .unwrap_or_else(|| rules::DEFAULT_INDEX_PATTERN.to_string()))
+    Ok(yangguang_kernel::settings::get(k, INDEX_PATTERN)
+        .await?
+        .unwrap_or_else(|| rules::DEFAULT_INDEX_PATTERN.to_string()))
 }
+
+const INDEX_PATTERN: &str = "disclosure.index_pattern";
 
 /// Sets the 索引号 pattern for numbers issued from now on (numbers already
 /// issued never change).
@@ -167,21 +164,7 @@ pub async fn set_index_pattern(
     rules::check_index_pattern(p)?;
     let before = index_pattern(k).await?;
     let mut tx = k.db.begin().await?;
-    let be = tx.backend();
-    query(
-        be,
-        "DELETE FROM settings WHERE key = 'disclosure.index_pattern'",
-    )
-    .execute(tx.conn())
-    .await?;
-    query(
-        be,
-        "INSERT INTO settings (key, value, updated_at) VALUES ('disclosure.index_pattern', ?, ?)",
-    )
-    .bind(p.to_string())
-    .bind(rfc3339(now))
-    .execute(tx.conn())
-    .await?;
+    yangguang_kernel::settings::put_in(&mut tx, now, INDEX_PATTERN, p).await?;
     audit::success(
         &mut tx,
         &k.keys,

@@ -134,22 +134,9 @@ impl Policy {
     pub async fn save(&self, k: &Kernel, actor: &Actor, now: OffsetDateTime) -> Result<()> {
         let before = Policy::load(k).await?;
         let mut tx = k.db.begin().await?;
-        let be = tx.backend();
         for (field, ..) in POLICY_FIELDS {
             let key = format!("security.{field}");
-            query(be, "DELETE FROM settings WHERE key = ?")
-                .bind(key.clone())
-                .execute(tx.conn())
-                .await?;
-            query(
-                be,
-                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)",
-            )
-            .bind(key)
-            .bind(self.get(field).to_string())
-            .bind(rfc3339(now))
-            .execute(tx.conn())
-            .await?;
+            crate::settings::put_in(&mut tx, now, &key, &self.get(field).to_string()).await?;
         }
         let changes: serde_json::Map<String, serde_json::Value> = POLICY_FIELDS
             .iter()

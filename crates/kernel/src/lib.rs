@@ -28,6 +28,7 @@ pub mod perm_store;
 pub mod pii;
 pub mod qr;
 pub mod read;
+pub mod settings;
 pub mod testing;
 pub mod text;
 pub mod timefmt;

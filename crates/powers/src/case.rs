@@ -153,6 +153,9 @@ pub struct Intended {
     pub facts: rules::CaseFacts,
     /// 第六十三条, decided when the 告知 is recorded.
     pub hearing_right: bool,
+    /// The 较大数额 it was decided on (the setting may change later).
+    #[serde(default)]
+    pub threshold_yuan: i64,
 }
 
 impl Intended {
@@ -388,6 +391,7 @@ pub fn record(
     vars: &yangguang_process::Vars,
     today: Date,
     cal: &Calendar,
+    larger: &rules::LargerAmounts,
 ) -> Result<Facts, String> {
     let mut f = f.clone();
     match (kind, input.node.as_str()) {
@@ -445,7 +449,7 @@ pub fn record(
             if it.kind.by_amount() && it.amount_yuan.is_none() {
                 return Err(format!("拟{}的，请填写金额（元）", it.kind.label()));
             }
-            let threshold = rules::larger_amount_threshold(it.party);
+            let threshold = larger.of(it.party);
             let right = rules::hearing_right(it.kind, it.amount_yuan, threshold);
             let requested = flag(vars, "hearing_requested").ok_or("请选择当事人是否要求听证")?;
             if requested && !right {
@@ -476,6 +480,7 @@ pub fn record(
                     ..it.facts
                 },
                 hearing_right: right,
+                threshold_yuan: threshold,
             });
         }
         (Kind::Penalty, "hearing") => {
@@ -636,6 +641,59 @@ mod tests {
     }
 
     #[test]
+    fn the_hearing_right_at_inform_follows_the_larger_amount_in_force_and_is_kept_with_it() {
+        let cal = Calendar::builtin();
+        let mut f = found_on(date!(2026 - 11 - 02));
+        f.filed_on = Some(date!(2026 - 11 - 02));
+        let province = rules::LargerAmounts {
+            individual_yuan: 5_000,
+            organisation_yuan: 50_000,
+            basis: "省人民政府规定".into(),
+        };
+        let inform = |amount| StepInput {
+            node: "inform".into(),
+            informed_on: Some(date!(2026 - 11 - 16)),
+            intended: Some(IntendedInput {
+                kind: rules::PenaltyKind::Fine,
+                amount_yuan: Some(amount),
+                party: rules::Party::Organisation,
+                facts: rules::CaseFacts::default(),
+            }),
+            ..StepInput::default()
+        };
+        let mut asked = yangguang_process::Vars::new();
+        asked.insert(
+            "hearing_requested".into(),
+            yangguang_process::Value::Bool(true),
+        );
+        let today = date!(2026 - 11 - 17);
+        let e = record(
+            Kind::Penalty,
+            &f,
+            &inform(40_000),
+            &asked,
+            today,
+            &cal,
+            &province,
+        )
+        .expect_err("40,000 元 is under the province's 50,000");
+        assert!(e.contains("较大数额为50000元以上"), "{e}");
+        let ok = record(
+            Kind::Penalty,
+            &f,
+            &inform(40_000),
+            &asked,
+            today,
+            &cal,
+            &rules::LargerAmounts::default(),
+        )
+        .expect("over the fallback's 30,000");
+        let it = ok.intended.expect("recorded");
+        assert!(it.hearing_right);
+        assert_eq!(it.threshold_yuan, 30_000, "the figure it was decided on");
+    }
+
+    #[test]
     fn the_filing_date_lies_between_the_clue_and_today() {
         let cal = Calendar::builtin();
         let input = |on| StepInput {
@@ -646,6 +704,7 @@ mod tests {
         let f = found_on(date!(2026 - 11 - 02));
         let today = date!(2026 - 11 - 20);
         let v = yangguang_process::Vars::new();
+        let l = rules::LargerAmounts::default();
         let ok = record(
             Kind::Penalty,
             &f,
@@ -653,12 +712,13 @@ mod tests {
             &v,
             today,
             &cal,
+            &l,
         );
         assert_eq!(ok.map(|f| f.filed_on), Ok(Some(date!(2026 - 11 - 03))));
-        let default = record(Kind::Penalty, &f, &input(None), &v, today, &cal);
+        let default = record(Kind::Penalty, &f, &input(None), &v, today, &cal, &l);
         assert_eq!(default.map(|f| f.filed_on), Ok(Some(today)));
         for bad in [date!(2026 - 11 - 01), date!(2026 - 11 - 21)] {
-            let e = record(Kind::Penalty, &f, &input(Some(bad)), &v, today, &cal)
+            let e = record(Kind::Penalty, &f, &input(Some(bad)), &v, today, &cal, &l)
                 .expect_err("out of range");
             assert!(
                 e.contains("应在发现线索之日2026-11-02至今日2026-11-20之间"),

@@ -745,7 +745,12 @@ pub async fn act_on(
     }
     let cal = k.calendar();
     let today = today_cst(now);
-    let facts = case::record(c.kind, &c.facts, &input, &vars, today, &cal)
+    let larger = if c.kind == Kind::Penalty {
+        crate::settings::larger_amounts(k).await?
+    } else {
+        crate::rules::LargerAmounts::default()
+    };
+    let facts = case::record(c.kind, &c.facts, &input, &vars, today, &cal, &larger)
         .map_err(|m| Error::invalid("refused_by_law", m))?;
     // What the law decides from the recorded facts is not the form's to say.
     let mut vars = vars;

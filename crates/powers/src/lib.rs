@@ -12,6 +12,7 @@ pub mod release;
 pub mod routes;
 pub mod rules;
 pub mod seed;
+pub mod settings;
 pub mod sheet;
 pub mod stats;
 pub mod store;

@@ -641,11 +641,55 @@ impl Party {
     }
 }
 
-/// The demo's 较大数额 threshold for a party (see the constants).
-pub fn larger_amount_threshold(party: Party) -> i64 {
-    match party {
-        Party::Individual => LARGER_FINE_INDIVIDUAL_YUAN,
-        Party::Organisation => LARGER_FINE_ORGANISATION_YUAN,
+/// The 较大数额 in force (第六十三条: set by the province or a State Council
+/// department): what the office entered, with the document it cites, or
+/// the fallback of the constants above.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LargerAmounts {
+    pub individual_yuan: i64,
+    pub organisation_yuan: i64,
+    /// The document that sets them, as cited on the case page.
+    pub basis: String,
+}
+
+impl Default for LargerAmounts {
+    fn default() -> Self {
+        LargerAmounts {
+            individual_yuan: LARGER_FINE_INDIVIDUAL_YUAN,
+            organisation_yuan: LARGER_FINE_ORGANISATION_YUAN,
+            basis: "《安全生产违法行为行政处罚办法》第三十三条（省级未另行规定时）".into(),
+        }
+    }
+}
+
+/// The highest 较大数额 the form accepts (a typing error guard: 1 亿元).
+pub const LARGER_AMOUNT_MAX_YUAN: i64 = 100_000_000;
+
+impl LargerAmounts {
+    pub fn of(&self, party: Party) -> i64 {
+        match party {
+            Party::Individual => self.individual_yuan,
+            Party::Organisation => self.organisation_yuan,
+        }
+    }
+
+    /// The Chinese refusal for figures the law cannot mean.
+    pub fn check(&self) -> Result<(), String> {
+        for (who, v) in [
+            ("公民", self.individual_yuan),
+            ("法人或者其他组织", self.organisation_yuan),
+        ] {
+            if !(1..=LARGER_AMOUNT_MAX_YUAN).contains(&v) {
+                return Err(format!(
+                    "对{who}的较大数额应为1至{LARGER_AMOUNT_MAX_YUAN}之间的整数（元）"
+                ));
+            }
+        }
+        let n = self.basis.trim().chars().count();
+        if n == 0 || n > 200 {
+            return Err("请写明规定较大数额的文件（200字以内），案件页面将引用".into());
+        }
+        Ok(())
     }
 }
 

@@ -17,7 +17,7 @@ use yangguang_kernel::{Error, Kernel};
 use yangguang_powers::case::{IntendedInput, StepInput};
 use yangguang_powers::case_store::{self, Channel, NewCase};
 use yangguang_powers::model::{Category, Tier};
-use yangguang_powers::rules::{CaseFacts, Party, PenaltyKind};
+use yangguang_powers::rules::{CaseFacts, LargerAmounts, Party, PenaltyKind};
 use yangguang_powers::sweeper;
 use yangguang_process::{Value, Vars};
 
@@ -596,16 +596,31 @@ async fn a_penalty_waits_out_the_hearing_window_and_holds_the_hearing_seven_work
                 .contains("不属于《行政处罚法》第六十三条规定的听证范围（对法人或者其他组织较大数额为30000元以上）"),
             "{be}: {e}"
         );
+        // Once the office enters the province's own figure (15,000 元 for
+        // an organisation), the same 20,000 元 fine carries the right.
+        yangguang_powers::settings::set_larger_amounts(
+            &k,
+            &Actor::user("office1"),
+            at(date!(2026 - 12 - 16)),
+            &LargerAmounts {
+                individual_yuan: 5_000,
+                organisation_yuan: 15_000,
+                basis: "省人民政府关于行政处罚较大数额标准的规定".into(),
+            },
+        )
+        .await
+        .expect("setting");
         let major = CaseFacts {
             major_rights: true,
             ..CaseFacts::default()
         };
-        inform(&with_hearing, told(fine(Some(50_000), major)))
+        inform(&with_hearing, told(fine(Some(20_000), major)))
             .await
             .expect("inform");
         let c = case_store::get(&k, id).await.expect("case");
         let it = c.facts.intended.expect("the 告知 is recorded");
         assert!(it.hearing_right && !it.facts.heard, "{be}: {it:?}");
+        assert_eq!(it.threshold_yuan, 15_000, "{be}");
         assert_eq!(open_nodes(&c), vec!["hearing"], "{be}");
         let e = act(
             &k,

@@ -308,6 +308,70 @@ async fn the_office_imports_processes_and_the_list_and_the_public_reads_the_guid
         assert_eq!(back.len(), 2, "{be}");
         assert!(back.iter().all(|(_, r)| r.is_ok()), "{be}: {back:?}");
 
+        // 第六十三条's 较大数额: the province's figures with their document;
+        // bad input is refused with nothing saved, a change is audited.
+        let settings = "SELECT COUNT(*) FROM settings WHERE key = 'powers.larger_amounts'";
+        let p = office
+            .post(
+                "/staff/qlqd/larger-amounts",
+                &[
+                    ("individual", "5000"),
+                    ("organisation", "三万"),
+                    ("basis", "省政府规定"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{be}");
+        assert!(
+            p.body
+                .contains("对法人或者其他组织的较大数额应为整数（元）"),
+            "{be}"
+        );
+        let p = office
+            .post(
+                "/staff/qlqd/larger-amounts",
+                &[
+                    ("individual", "5000"),
+                    ("organisation", "50000"),
+                    ("basis", " "),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{be}");
+        assert!(p.body.contains("请写明规定较大数额的文件"), "{be}");
+        assert_eq!(count(k, settings).await, 0, "{be}: nothing saved");
+        let page = office.get("/staff/qlqd").await;
+        assert!(
+            page.body
+                .contains("对公民10000元以上，对法人或者其他组织30000元以上"),
+            "{be}: the fallback until the office enters the province's figures"
+        );
+        let p = office
+            .post(
+                "/staff/qlqd/larger-amounts",
+                &[
+                    ("individual", "5,000"),
+                    ("organisation", "50000"),
+                    ("basis", "省人民政府关于行政处罚较大数额标准的规定"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{be}: {}", p.body);
+        assert!(p.body.contains("较大数额标准已保存"), "{be}");
+        assert!(
+            p.body.contains("对公民5000元以上，对法人或者其他组织50000元以上（省人民政府关于行政处罚较大数额标准的规定）"),
+            "{be}"
+        );
+        assert_eq!(
+            count(
+                k,
+                "SELECT COUNT(*) FROM audit_log WHERE event_type = 'powers.larger_amounts'"
+            )
+            .await,
+            1,
+            "{be}"
+        );
+
         // Abolishing keeps the item and its versions; the list leaves it out.
         let p = office
             .post(

@@ -436,18 +436,49 @@ fn art56_preserved_evidence_decision_within_7_working_days() {
 
 #[test]
 fn art63_fine_qualifies_from_the_threshold_itself_upwards() {
-    let t = larger_amount_threshold(Party::Individual);
+    let t = LargerAmounts::default().of(Party::Individual);
     assert_eq!(t, 10_000);
     assert!(hearing_right(PenaltyKind::Fine, Some(10_000), t));
     assert!(!hearing_right(PenaltyKind::Fine, Some(9_999), t));
     assert!(!hearing_right(PenaltyKind::Fine, None, t));
-    let t = larger_amount_threshold(Party::Organisation);
+    let t = LargerAmounts::default().of(Party::Organisation);
     assert_eq!(t, 30_000);
     assert!(!hearing_right(PenaltyKind::Fine, Some(29_999), t));
     assert!(hearing_right(PenaltyKind::Confiscation, Some(30_000), t));
     assert!(!hearing_right(PenaltyKind::Confiscation, Some(100), t));
     // The threshold is the caller's: a province setting 50,000 yuan.
     assert!(!hearing_right(PenaltyKind::Fine, Some(30_000), 50_000));
+}
+
+#[test]
+fn art63_the_larger_amounts_entered_must_be_whole_yuan_within_reason_and_cite_their_document() {
+    assert_eq!(LargerAmounts::default().check(), Ok(()));
+    let bad = LargerAmounts {
+        organisation_yuan: 0,
+        ..LargerAmounts::default()
+    };
+    assert_eq!(
+        bad.check(),
+        Err("对法人或者其他组织的较大数额应为1至100000000之间的整数（元）".into())
+    );
+    let uncited = LargerAmounts {
+        basis: "  ".into(),
+        ..LargerAmounts::default()
+    };
+    assert!(
+        uncited
+            .check()
+            .is_err_and(|m| m.contains("规定较大数额的文件"))
+    );
+    // A province's own figures decide: 50,000 元 for an organisation.
+    let province = LargerAmounts {
+        individual_yuan: 5_000,
+        organisation_yuan: 50_000,
+        basis: "省人民政府规定".into(),
+    };
+    let t = province.of(Party::Organisation);
+    assert!(!hearing_right(PenaltyKind::Fine, Some(40_000), t));
+    assert!(hearing_right(PenaltyKind::Fine, Some(50_000), t));
 }
 
 #[test]

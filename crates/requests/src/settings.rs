@@ -5,7 +5,6 @@
 use time::OffsetDateTime;
 use yangguang_kernel::audit::Actor;
 use yangguang_kernel::db::query;
-use yangguang_kernel::timefmt::rfc3339;
 use yangguang_kernel::{Error, Kernel, Result, org_store};
 
 use crate::rules::DEFAULT_FEE_PAY_WORKING_DAYS;
@@ -87,21 +86,8 @@ pub async fn save(
         .ok_or_else(|| Error::invalid("invalid_fee_days", "缴费期限应为1至60个工作日"))?;
     let values = [review_body, court, letter_prefix, days.to_string()];
     let mut tx = k.db.begin().await?;
-    let be = tx.backend();
     for (key, v) in KEYS.iter().zip(values.iter()) {
-        query(be, "DELETE FROM settings WHERE key = ?")
-            .bind(key.to_string())
-            .execute(tx.conn())
-            .await?;
-        query(
-            be,
-            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)",
-        )
-        .bind(key.to_string())
-        .bind(v.clone())
-        .bind(rfc3339(now))
-        .execute(tx.conn())
-        .await?;
+        yangguang_kernel::settings::put_in(&mut tx, now, key, v).await?;
     }
     yangguang_kernel::audit::append(
         &mut tx,

@@ -419,6 +419,13 @@ const TABLE: &[Row] = &[
     ),
     (
         "POST",
+        "/staff/qlqd/larger-amounts",
+        "/staff/qlqd/larger-amounts",
+        MANAGE,
+        false,
+    ),
+    (
+        "POST",
         "/staff/qlqd/processes",
         "/staff/qlqd/processes",
         MANAGE,

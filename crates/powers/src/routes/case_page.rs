@@ -138,7 +138,7 @@ fn intended_lines(f: &case::Facts) -> Vec<(String, String)> {
     let Some(it) = f.intended else {
         return Vec::new();
     };
-    let threshold = crate::rules::larger_amount_threshold(it.party);
+    let threshold = it.threshold_yuan;
     let hearing = match (it.hearing_right, it.kind.by_amount()) {
         (true, true) => format!(
             "有（较大数额：对{}{threshold}元以上，第六十三条）",

@@ -47,6 +47,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/staff/qlqd", m, get(staff::page)),
         Route::post("/staff/qlqd/import", m, post(staff::import_items)),
         Route::post("/staff/qlqd/abolish", m, post(staff::abolish)),
+        Route::post("/staff/qlqd/larger-amounts", m, post(staff::larger_amounts)),
         Route::post("/staff/qlqd/processes", m, post(staff::import_process)),
         Route::get("/staff/qlqd/processes/{id}", m, get(staff::process_file)),
         Route::get("/staff/bsgk", h, get(cases::inbox)),

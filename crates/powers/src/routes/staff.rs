@@ -25,6 +25,7 @@ struct StaffPage {
     layout: Layout,
     processes: Vec<ProcessVersion>,
     items: usize,
+    larger: crate::rules::LargerAmounts,
     notice: Option<String>,
     error: Option<String>,
     report: Option<ImportReport>,
@@ -43,16 +44,18 @@ async fn show(
         Ok((
             process_store::latest_all(k).await?,
             store::all(k).await?.len(),
+            crate::settings::larger_amounts(k).await?,
         ))
     }
     .await;
     match r {
-        Ok((processes, items)) => render(
+        Ok((processes, items, larger)) => render(
             status,
             &StaffPage {
                 layout,
                 processes,
                 items,
+                larger,
                 notice,
                 error,
                 report,
@@ -206,11 +209,45 @@ pub async fn abolish(
     let actor = actor(&frame);
     let layout = frame.nav("staff");
     let code = f.get("code").trim().to_string();
-    match store::abolish(&st.kernel, timefmt::now(), &actor, &code, f.get("reason")).await {
-        Ok(()) => {
-            let n = format!("事项“{code}”已取消；其各版本和调整记录保留，公开页面标注“已取消”。");
-            show(&st, layout, StatusCode::OK, Some(n), None, None).await
-        }
-        Err(e) => refused(&st, layout, e).await,
+    let r = store::abolish(&st.kernel, timefmt::now(), &actor, &code, f.get("reason")).await;
+    let n = format!("事项“{code}”已取消；其各版本和调整记录保留，公开页面标注“已取消”。");
+    outcome(&st, layout, r, n).await
+}
+
+/// The page with `notice` after a change, or with the refusal.
+async fn outcome(st: &AppState, layout: Layout, r: Result<()>, notice: String) -> Response {
+    match r {
+        Ok(()) => show(st, layout, StatusCode::OK, Some(notice), None, None).await,
+        Err(e) => refused(st, layout, e).await,
     }
+}
+
+/// 第六十三条: the province's 较大数额 for 告知 recorded from now on.
+pub async fn larger_amounts(
+    State(st): State<AppState>,
+    frame: Frame,
+    f: yangguang_webcore::forms::Fields,
+) -> Response {
+    let actor = actor(&frame);
+    let layout = frame.nav("staff");
+    let yuan = |name: &str, who: &str| -> Result<i64> {
+        f.get(name)
+            .trim()
+            .replace([',', '，'], "")
+            .parse()
+            .map_err(|_| {
+                Error::invalid("invalid_amount", format!("对{who}的较大数额应为整数（元）"))
+            })
+    };
+    let r = async {
+        let v = crate::rules::LargerAmounts {
+            individual_yuan: yuan("individual", "公民")?,
+            organisation_yuan: yuan("organisation", "法人或者其他组织")?,
+            basis: f.get("basis").to_string(),
+        };
+        crate::settings::set_larger_amounts(&st.kernel, &actor, timefmt::now(), &v).await
+    }
+    .await;
+    let n = "较大数额标准已保存，此后记录的告知据此判断听证权利；已记录的告知不变。";
+    outcome(&st, layout, r, n.to_string()).await
 }
