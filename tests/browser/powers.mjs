@@ -13,10 +13,13 @@
 // completes 窗口受理审查材料 (材料齐全) and 受理; the tier sends it to 何军's
 // 许可工作小组集体审查 (group opinion); 李明 (deputy, one-time code) decides
 // 准予许可; 徐刚 issues. 处罚: 郑伟 (行政执法监察岗) opens a case 依职权 (the
-// window channel refused first), 立案, 调查取证; 何军 案件审理; 郑伟 告知 with a
-// hearing requested (a date before 立案 refused, then today); 何军 组织听证
-// (a notice fewer than 7 working days before the hearing refused in
-// Chinese, then one in time); the case is at 法制审核.
+// window channel refused first), 立案, 调查取证; 何军 案件审理; 郑伟 告知,
+// stating 罚款50000元 to an organisation and 重大权益, with a hearing
+// requested (a date before 立案 refused, and a request on 罚款20000元
+// refused as outside 第六十三条); the page states the hearing right; 何军
+// 组织听证 (a notice fewer than 7 working days before the hearing refused
+// in Chinese, then one in time); the case is at 法制审核, on the ground
+// the page names (重大权益, heard: 第五十八条第一款第（二）项).
 //
 // At each stop the public follows the case at /bsgk/cx with number + code:
 // the node with class "current" in the SVG is the engine's current step —
