@@ -45,10 +45,7 @@ fn intended(
         kind,
         amount_yuan,
         party: Party::Organisation,
-        facts: CaseFacts {
-            penalty_intended: true,
-            ..facts
-        },
+        facts,
     })
 }
 

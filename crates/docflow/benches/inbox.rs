@@ -17,6 +17,7 @@ use yangguang_docflow::inbox::{self, Tab};
 use yangguang_docflow::who;
 use yangguang_kernel::Kernel;
 use yangguang_kernel::db::query;
+use yangguang_kernel::testing::percentiles;
 
 /// What `/docflow` does before templating: who is acting today (posts,
 /// leaves, the A holders stood in for), the three tabs' counts and the

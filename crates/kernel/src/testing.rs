@@ -114,3 +114,24 @@ pub async fn kernels(
     }
     Ok(out)
 }
+
+/// p50 / p90 / p99 / max of `runs` timed calls, printed (benchmarks:
+/// criterion reports means, and the latency targets are medians).
+pub fn percentiles(label: &str, runs: usize, mut f: impl FnMut()) {
+    let mut t: Vec<std::time::Duration> = (0..runs)
+        .map(|_| {
+            let s = std::time::Instant::now();
+            f();
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    let at = |p: usize| t[(t.len() * p / 100).min(t.len() - 1)];
+    eprintln!(
+        "{label}: p50 {:.2?}, p90 {:.2?}, p99 {:.2?}, max {:.2?} over {runs} runs",
+        at(50),
+        at(90),
+        at(99),
+        t[t.len() - 1]
+    );
+}

@@ -382,14 +382,14 @@ fn bench(c: &mut Criterion) {
         })
     });
     if support::full_run() {
-        support::percentiles("powers/bsgk_lookup (HTTP)", 2_000, || {
+        yangguang_kernel::testing::percentiles("powers/bsgk_lookup (HTTP)", 2_000, || {
             let (no, code) = pick();
             let (status, body) =
                 rt.block_on(http.post("/bsgk/cx", &[("case_no", &no), ("code", &code)]));
             assert_eq!(status, StatusCode::OK);
             black_box(body);
         });
-        support::percentiles("powers/bsgk_lookup_store", 2_000, || {
+        yangguang_kernel::testing::percentiles("powers/bsgk_lookup_store", 2_000, || {
             let (no, code) = pick();
             black_box(rt.block_on(lookup_store(k, &no, &code)));
         });

@@ -227,9 +227,13 @@ fn bench(c: &mut Criterion) {
         });
         if full {
             for uri in ["/qlqd/", search.as_str(), "/qlqd/CF-101"] {
-                support::percentiles(&format!("powers/{uri} at {n} items"), 2_000, || {
-                    black_box(get(uri));
-                });
+                yangguang_kernel::testing::percentiles(
+                    &format!("powers/{uri} at {n} items"),
+                    2_000,
+                    || {
+                        black_box(get(uri));
+                    },
+                );
             }
         }
     }

@@ -745,7 +745,8 @@ pub async fn act_on(
     }
     let cal = k.calendar();
     let today = today_cst(now);
-    let larger = if c.kind == Kind::Penalty {
+    // Only a penalty's 告知 turns on the 较大数额.
+    let larger = if c.kind == Kind::Penalty && input.node == "inform" {
         crate::settings::larger_amounts(k).await?
     } else {
         crate::rules::LargerAmounts::default()

@@ -570,24 +570,3 @@ pub async fn fill(k: &Kernel, s: Scale) -> Org {
     );
     org
 }
-
-/// p50 / p90 / p99 of `runs` timed calls, printed (criterion reports
-/// means; the inbox target is a median).
-pub fn percentiles(label: &str, runs: usize, mut f: impl FnMut()) {
-    let mut t: Vec<std::time::Duration> = (0..runs)
-        .map(|_| {
-            let s = std::time::Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    let at = |p: usize| t[(t.len() * p / 100).min(t.len() - 1)];
-    eprintln!(
-        "{label}: p50 {:.2?}, p90 {:.2?}, p99 {:.2?}, max {:.2?} over {runs} runs",
-        at(50),
-        at(90),
-        at(99),
-        t[t.len() - 1]
-    );
-}

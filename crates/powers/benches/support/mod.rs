@@ -2,7 +2,7 @@
 //! (SQLite in WAL with `synchronous=FULL`; PostgreSQL when
 //! YANGGUANG_TEST_POSTGRES is set), the demo bureau and list, the whole
 //! application driven in process through one router (as a server builds
-//! it once), bulk inserts, percentiles and the test-mode switch.
+//! it once), bulk inserts and the test-mode switch.
 
 #![allow(dead_code)]
 
@@ -179,25 +179,4 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 % n
     }
-}
-
-/// p50 / p90 / p99 of `runs` timed calls, printed (criterion reports
-/// means; the lookup target is a median).
-pub fn percentiles(label: &str, runs: usize, mut f: impl FnMut()) {
-    let mut t: Vec<std::time::Duration> = (0..runs)
-        .map(|_| {
-            let s = std::time::Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    let at = |p: usize| t[(t.len() * p / 100).min(t.len() - 1)];
-    eprintln!(
-        "{label}: p50 {:.2?}, p90 {:.2?}, p99 {:.2?}, max {:.2?} over {runs} runs",
-        at(50),
-        at(90),
-        at(99),
-        t[t.len() - 1]
-    );
 }

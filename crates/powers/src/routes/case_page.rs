@@ -119,15 +119,15 @@ fn intended_input(f: &Fields) -> Result<Option<case::IntendedInput>> {
         kind,
         amount_yuan,
         party,
+        // `penalty_intended` and `heard` are the record's to set.
         facts: crate::rules::CaseFacts {
-            penalty_intended: true,
             complicated: on("complicated"),
             major_violation: on("major_violation"),
             major_public_interest: on("major_public_interest"),
             major_rights: on("major_rights"),
-            heard: false,
             difficult: on("difficult"),
             review_by_law: on("review_by_law"),
+            ..crate::rules::CaseFacts::default()
         },
     }))
 }
